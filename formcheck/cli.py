@@ -1,0 +1,71 @@
+"""Command line: parses arguments and calls the library; errors become one line on stderr.
+
+    formcheck --version
+    formcheck analyze VIDEO [--out DIR] [--model PATH] [--quiet]
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Sequence
+
+from formcheck import __version__
+from formcheck.errors import FormcheckError
+
+EXIT_INTERRUPTED = 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser for all subcommands."""
+    parser = argparse.ArgumentParser(
+        prog="formcheck",
+        description="Form checker for the modified leg lift (heel taps from tabletop).")
+    parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    analyze = commands.add_parser("analyze", help="analyse a recorded video file",
+                                  description="Analyse a recorded video: writes frames.csv into DIR.")
+    analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
+    analyze.add_argument("--out", metavar="DIR",
+                         help="output folder (default: <video name>_formcheck next to the video; "
+                              "existing files of the same names are replaced)")
+    analyze.add_argument("--model", metavar="PATH",
+                         help="PoseLandmarker .task bundle (default: $FORMCHECK_MODEL or the bundled model)")
+    analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    return parser
+
+
+def run_analyze(args: argparse.Namespace) -> int:
+    """``formcheck analyze``: run the pipeline and say where the outputs are."""
+    from formcheck.pipeline import analyze_video
+
+    result = analyze_video(args.video, out_dir=args.out, model_path=args.model,
+                           show_progress=not args.quiet)
+    fps = result.frames_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
+    print(f"analysed {result.frames_analysed} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s); "
+          f"person found in {result.detection_rate:.0%} of frames")
+    for path in result.outputs.values():
+        print(f"wrote {path}")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``formcheck`` console script; returns the exit status."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        return run_analyze(args)
+    except FormcheckError as exc:
+        print(f"formcheck: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+    except KeyboardInterrupt:
+        print("formcheck: interrupted — the frames analysed so far were saved", file=sys.stderr)
+        return EXIT_INTERRUPTED
+
+
+if __name__ == "__main__":
+    sys.exit(main())

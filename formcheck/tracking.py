@@ -1,0 +1,85 @@
+"""Keep the same person of interest across frames when the model finds several people.
+
+Pure numpy; the estimator hands over the candidates' image landmarks and gets back the
+index of the one to keep. The first choice favours the biggest person lying down (the
+exerciser, not a passer-by standing in the background); after that, the candidate
+nearest to the previous torso wins, unless it jumped further than a body size.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from formcheck.landmarks import TORSO
+
+# A candidate more than this many torso lengths from the last known torso is a new person.
+MAX_JUMP_TORSO_LENGTHS = 1.0
+# Frames without a match before the tracker forgets the person and chooses afresh.
+FORGET_AFTER_FRAMES = 30
+
+
+def torso_centre_px(xy_px: np.ndarray) -> np.ndarray:
+    """(..., 2) mean of the shoulders and hips of (..., 33, 2) landmarks."""
+    return np.nanmean(xy_px[..., list(TORSO), :], axis=-2)
+
+
+def torso_length_px(xy_px: np.ndarray) -> np.ndarray:
+    """(...,) distance from mid-shoulder to mid-hip."""
+    shoulders = np.nanmean(xy_px[..., list(TORSO[:2]), :], axis=-2)
+    hips = np.nanmean(xy_px[..., list(TORSO[2:]), :], axis=-2)
+    return np.linalg.norm(shoulders - hips, axis=-1)
+
+
+def lying_person_score(xy_px: np.ndarray) -> np.ndarray:
+    """(k,) preference of each of (k, 33, 2) candidates: bounding-box area × how level the torso is."""
+    spans = np.nanmax(xy_px, axis=-2) - np.nanmin(xy_px, axis=-2)
+    area = spans[..., 0] * spans[..., 1]
+    shoulders = np.nanmean(xy_px[..., list(TORSO[:2]), :], axis=-2)
+    hips = np.nanmean(xy_px[..., list(TORSO[2:]), :], axis=-2)
+    axis = hips - shoulders
+    level = np.abs(axis[..., 0]) / np.maximum(np.linalg.norm(axis, axis=-1), 1e-9)
+    return area * (0.25 + level)
+
+
+class PersonTracker:
+    """Chooses, frame by frame, which candidate is the person of interest."""
+
+    def __init__(self, max_jump_torso_lengths: float = MAX_JUMP_TORSO_LENGTHS,
+                 forget_after_frames: int = FORGET_AFTER_FRAMES) -> None:
+        if max_jump_torso_lengths <= 0:
+            raise ValueError(f"max_jump_torso_lengths must be positive, got {max_jump_torso_lengths}")
+        self.max_jump_torso_lengths = max_jump_torso_lengths
+        self.forget_after_frames = forget_after_frames
+        self._centre_px: np.ndarray | None = None
+        self._torso_px = 0.0
+        self._frames_unmatched = 0
+
+    def reset(self) -> None:
+        """Forget the person; the next frame chooses afresh."""
+        self._centre_px = None
+        self._frames_unmatched = 0
+
+    def update(self, candidates_xy_px: np.ndarray) -> int | None:
+        """Index of the person of interest among (k, 33, 2) candidates, or None."""
+        if candidates_xy_px.shape[0] == 0:
+            self._miss()
+            return None
+        centres = torso_centre_px(candidates_xy_px)
+        if self._centre_px is None:
+            chosen = int(np.nanargmax(lying_person_score(candidates_xy_px)))
+        else:
+            distances = np.linalg.norm(centres - self._centre_px, axis=-1)
+            nearest = int(np.nanargmin(distances)) if np.isfinite(distances).any() else 0
+            if distances[nearest] > self.max_jump_torso_lengths * max(self._torso_px, 1.0):
+                self._miss()
+                return None
+            chosen = nearest
+        self._centre_px = centres[chosen]
+        self._torso_px = float(torso_length_px(candidates_xy_px[chosen]))
+        self._frames_unmatched = 0
+        return chosen
+
+    def _miss(self) -> None:
+        self._frames_unmatched += 1
+        if self._frames_unmatched >= self.forget_after_frames:
+            self.reset()
