@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import shutil
 import subprocess
 from pathlib import Path
 from typing import Callable, Iterator
@@ -25,11 +24,10 @@ def real_clip() -> Path:
 
 @pytest.fixture(scope="session")
 def ffmpeg() -> str:
-    """Path of the ffmpeg binary, which the tests use to make small videos."""
-    path = shutil.which("ffmpeg")
-    if path is None:
-        pytest.fail("ffmpeg is not installed (.ci/run installs it: apt-get install ffmpeg)")
-    return path
+    """The ffmpeg binary of imageio-ffmpeg (a test extra), used to make small videos."""
+    import imageio_ffmpeg
+
+    return imageio_ffmpeg.get_ffmpeg_exe()
 
 
 MakeVideo = Callable[..., Path]

@@ -41,8 +41,8 @@ def test_rotation_metadata_of_phone_videos_is_honoured(make_video, ffmpeg, tmp_p
 
     landscape = make_video(size="320x240")
     rotated = tmp_path / "rotated.mp4"
-    subprocess.run([ffmpeg, "-v", "error", "-y", "-i", str(landscape), "-c", "copy",
-                    "-metadata:s:v:0", "rotate=90", str(rotated)], check=True)
+    subprocess.run([ffmpeg, "-v", "error", "-y", "-display_rotation", "90", "-i", str(landscape),
+                    "-c", "copy", str(rotated)], check=True)
     source = VideoFileSource(rotated)
     first = next(iter(source))
     assert first.rgb.shape == (320, 240, 3)
