@@ -1,0 +1,214 @@
+"""Accuracy: formcheck's pose pipeline over every clip in samples/, compared with the truth.
+
+    python bench/accuracy.py [--samples DIR] [--clip NAME ...] [--json OUT] [--min-detection 0.98]
+
+For each ``<clip>.mp4`` with a ``<clip>.truth.json`` beside it (schema: docs/truth.md)
+the clip is decoded with :class:`formcheck.video.VideoFileSource` and run through
+:class:`formcheck.pose.PoseEstimator` (video mode, person tracking), exactly as
+``formcheck analyze`` does. Printed per clip and overall:
+
+* ``det``: share of frames in which the person was found;
+* ``err med`` / ``err p90``: landmark error in px (truth projection vs formcheck) over
+  shoulders, hips, knees, ankles and heels, all frames where the person was found;
+* ``near med`` / ``near p90``: the same for the side facing the camera only;
+* ``px/h``: the median error as a share of the image height (comparable across sizes).
+
+Metrics are rows of the ``METRICS`` table (name, function, format); later stages
+(knee angle, reps, phases, faults) add rows there. Exits 1 when a clip cannot be
+processed, 3 when ``--min-detection`` is given and a side-view clip is below it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+REPO = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(REPO))
+
+from formcheck.errors import FormcheckError  # noqa: E402
+from formcheck.pose import PoseEstimator  # noqa: E402
+from formcheck.video import VideoFileSource  # noqa: E402
+
+# MediaPipe indices compared with the truth: shoulders, hips, knees, ankles, heels
+BODY_LANDMARKS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30)
+LEFT = (11, 23, 25, 27, 29)
+RIGHT = (12, 24, 26, 28, 30)
+OBLIQUE_DEG = 15.0  # |yaw| above this is not a side view (no detection target)
+
+
+@dataclass
+class ClipRun:
+    """One clip's truth and formcheck's per-frame output, aligned by frame index."""
+
+    name: str
+    truth: dict[str, Any]
+    t_s: np.ndarray  # (n,) formcheck frame times
+    detected: np.ndarray  # (n,) bool
+    xy_px: np.ndarray  # (n, 33, 2) formcheck landmarks, NaN when missing
+    truth_xy_px: np.ndarray  # (n, 33, 2) truth projections, NaN where the truth has none
+    elapsed_s: float
+
+    @property
+    def near(self) -> tuple[int, ...]:
+        return LEFT if self.truth["camera"]["side"] == "left" else RIGHT
+
+    @property
+    def side_view(self) -> bool:
+        return abs(float(self.truth["camera"].get("yaw_deg", 0.0))) <= OBLIQUE_DEG
+
+
+def _errors(run: ClipRun, landmarks: tuple[int, ...]) -> np.ndarray:
+    """Pixel distances for ``landmarks`` over frames where the person was found."""
+    idx = list(landmarks)
+    d = np.linalg.norm(run.xy_px[run.detected][:, idx] - run.truth_xy_px[run.detected][:, idx], axis=-1)
+    return d[np.isfinite(d)]
+
+
+def _pct(values: np.ndarray, q: float) -> float:
+    return float(np.percentile(values, q)) if len(values) else math.nan
+
+
+def detection_rate(run: ClipRun) -> float:
+    return float(run.detected.mean()) if len(run.detected) else math.nan
+
+
+METRICS: list[tuple[str, Callable[[ClipRun], float], str]] = [
+    ("frames", lambda r: float(len(r.detected)), "{:.0f}"),
+    ("det", detection_rate, "{:.3f}"),
+    ("err med", lambda r: _pct(_errors(r, BODY_LANDMARKS), 50), "{:.1f}"),
+    ("err p90", lambda r: _pct(_errors(r, BODY_LANDMARKS), 90), "{:.1f}"),
+    ("near med", lambda r: _pct(_errors(r, r.near), 50), "{:.1f}"),
+    ("near p90", lambda r: _pct(_errors(r, r.near), 90), "{:.1f}"),
+    ("px/h %", lambda r: 100.0 * _pct(_errors(r, BODY_LANDMARKS), 50) / r.truth["clip"]["height"], "{:.2f}"),
+]
+
+
+def load_truth(path: Path) -> tuple[dict[str, Any], np.ndarray]:
+    """The truth document and its landmark projections as an (n, 33, 2) array."""
+    doc = json.loads(path.read_text())
+    frames = doc["frames"]
+    xy = np.full((len(frames), 33, 2), np.nan)
+    for i, f in enumerate(frames):
+        for k, p in f["landmarks_px"].items():
+            xy[i, int(k)] = p
+    return doc, xy
+
+
+def run_clip(video: Path, truth_path: Path) -> ClipRun:
+    """Run formcheck's pose stage over ``video`` and align it with the truth."""
+    truth, truth_xy = load_truth(truth_path)
+    source = VideoFileSource(video)
+    times, found, xys = [], [], []
+    started = time.perf_counter()
+    with PoseEstimator(mode="video") as estimator:
+        for frame in source:
+            pose = estimator.estimate(frame)
+            times.append(frame.t_s)
+            found.append(pose.detected)
+            xys.append(pose.xy_px)
+    elapsed = time.perf_counter() - started
+    n = len(times)
+    if n != len(truth_xy):
+        raise RuntimeError(f"{video.name}: decoded {n} frames, the truth has {len(truth_xy)}")
+    t_truth = np.array([f["t_s"] for f in truth["frames"]])
+    if np.max(np.abs(np.array(times) - t_truth)) > 0.5 / truth["clip"]["fps"]:
+        raise RuntimeError(f"{video.name}: frame times differ from the truth by more than half a frame")
+    return ClipRun(video.stem, truth, np.array(times), np.array(found, bool), np.array(xys), truth_xy, elapsed)
+
+
+def pooled(runs: list[ClipRun]) -> ClipRun:
+    """All clips as one run (for the overall row)."""
+    truth = {"camera": {"side": "left", "yaw_deg": 0.0}, "clip": {"height": float(np.median([r.truth["clip"]["height"] for r in runs]))}}
+    run = ClipRun("ALL", truth, np.concatenate([r.t_s for r in runs]), np.concatenate([r.detected for r in runs]),
+                  np.concatenate([r.xy_px for r in runs]), np.concatenate([r.truth_xy_px for r in runs]),
+                  sum(r.elapsed_s for r in runs))
+    return run
+
+
+def near_pooled(runs: list[ClipRun]) -> float:
+    """Median near-side error over all clips (px)."""
+    errs = [_errors(r, r.near) for r in runs]
+    return _pct(np.concatenate(errs), 50) if errs else math.nan
+
+
+def table(runs: list[ClipRun]) -> list[dict[str, Any]]:
+    """One row per clip plus an ALL row: metric name -> value."""
+    rows = []
+    for run in runs:
+        row: dict[str, Any] = {"clip": run.name, "view": "side" if run.side_view else "oblique"}
+        row.update({name: fn(run) for name, fn, _ in METRICS})
+        row["s/frame"] = run.elapsed_s / max(len(run.detected), 1)
+        rows.append(row)
+    if runs:
+        allrun = pooled(runs)
+        row = {"clip": "ALL", "view": ""}
+        row.update({name: fn(allrun) for name, fn, _ in METRICS})
+        row["near med"] = near_pooled(runs)
+        row["near p90"] = _pct(np.concatenate([_errors(r, r.near) for r in runs]), 90)
+        row["s/frame"] = allrun.elapsed_s / max(len(allrun.detected), 1)
+        rows.append(row)
+    return rows
+
+
+def print_table(rows: list[dict[str, Any]]) -> None:
+    fmts = {"clip": "{}", "view": "{}", **{n: f for n, _, f in METRICS}, "s/frame": "{:.3f}"}
+    cols = list(fmts)
+    cells = [[fmts[c].format(r[c]) if not (isinstance(r[c], float) and math.isnan(r[c])) else "-" for c in cols] for r in rows]
+    widths = [max(len(c), *(len(x[i]) for x in cells)) for i, c in enumerate(cols)]
+    print("  ".join(c.ljust(w) if i < 2 else c.rjust(w) for i, (c, w) in enumerate(zip(cols, widths))))
+    for x in cells:
+        print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(x, widths))))
+
+
+def main(argv: list[str] | None = None) -> int:
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--samples", type=Path, default=REPO / "samples", help="directory of clips and truth files")
+    p.add_argument("--clip", action="append", default=[], help="only this clip name (repeatable)")
+    p.add_argument("--json", type=Path, help="also write the table as JSON here")
+    p.add_argument("--min-detection", type=float, default=None,
+                   help="exit 3 when a side-view clip's detection rate is below this")
+    args = p.parse_args(argv)
+    truths = sorted(args.samples.glob("*.truth.json"))
+    if args.clip:
+        truths = [t for t in truths if t.name.removesuffix(".truth.json") in args.clip]
+    if not truths:
+        print(f"error: no *.truth.json in {args.samples}", file=sys.stderr)
+        return 1
+    runs, failed = [], []
+    for truth_path in truths:
+        doc = json.loads(truth_path.read_text())
+        video = truth_path.with_name(doc["clip"]["video"])
+        try:
+            run = run_clip(video, truth_path)
+        except (FormcheckError, RuntimeError, OSError, ValueError) as exc:
+            print(f"error: {truth_path.name}: {exc}", file=sys.stderr)
+            failed.append(truth_path.name)
+            continue
+        runs.append(run)
+        print(f"{run.name}: {len(run.detected)} frames, {run.elapsed_s:.1f} s", file=sys.stderr, flush=True)
+    rows = table(runs)
+    print_table(rows)
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=2))
+    if failed:
+        print(f"error: {len(failed)} clip(s) could not be processed: {', '.join(failed)}", file=sys.stderr)
+        return 1
+    if args.min_detection is not None:
+        low = [r.name for r in runs if r.side_view and detection_rate(r) < args.min_detection]
+        if low:
+            print(f"error: detection below {args.min_detection:.2f} in side-view clip(s): {', '.join(low)}", file=sys.stderr)
+            return 3
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
