@@ -74,7 +74,7 @@ class Pose:
         world_m: (33, 3) metric coordinates in metres, hip-centred (MediaPipe world).
         visibility: (33,) MediaPipe visibility scores in [0, 1] (unreliable alone).
         presence: (33,) MediaPipe presence scores in [0, 1].
-        mask: (height, width) float32 silhouette of this person in [0, 1], or None.
+        mask: (height, width) silhouette of this person in [0, 1] (float32 from the model), or None.
         num_candidates: how many people the model found in the frame.
     """
 

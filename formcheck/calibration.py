@@ -1,0 +1,238 @@
+"""Calibration: find the still, imprinted tabletop at the start and take the baselines.
+
+Streaming (works live and on files): feed every :class:`Pose` to :meth:`Calibrator.update`;
+it returns a :class:`Calibration` once the person has held a tabletop still for at least
+``min_still_s`` (extended up to ``max_still_s`` while they stay still). If no still
+tabletop appears within ``search_s`` (or the stream ends), it falls back to the stillest
+second it saw and marks the calibration not ok, with a warning for the report.
+"""
+
+from __future__ import annotations
+
+from collections import deque
+from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy.ndimage import median_filter
+
+from formcheck.geometry import HIPS, SHOULDERS, FloorLine, floor_line, joint_angle_deg, midpoint
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
+from formcheck.measures import LEGS, Leg
+from formcheck.silhouette import (
+    MASK_THRESHOLD, SilhouetteBaseline, SilhouetteMeter, TrunkAxis, sample_contour,
+)
+from formcheck.view import ViewAssessment, classify_view
+
+KEY_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE,
+              L.LEFT_ANKLE, L.RIGHT_ANKLE)
+# The body rests on the mat under the shoulder blades and the buttocks: stations there give the floor.
+FLOOR_STATIONS = np.array([0.10, 0.20, 0.30, 0.95, 1.00, 1.05])
+DEFAULT_JOINT_ABOVE_FLOOR_FRAC = 0.2  # joint centres above the mat / trunk length, without a mask
+
+
+@dataclass(frozen=True)
+class CalibrationSettings:
+    """What counts as a still tabletop."""
+
+    min_still_s: float = 1.0
+    max_still_s: float = 2.0
+    search_s: float = 15.0
+    still_tolerance_frac: float = 0.03  # key points' spread / trunk length
+    tabletop_knee_deg: tuple[float, float] = (60.0, 120.0)
+    tabletop_hip_deg: tuple[float, float] = (55.0, 125.0)
+
+    def __post_init__(self) -> None:
+        if not 0 < self.min_still_s <= self.max_still_s:
+            raise ValueError(f"min_still_s must be positive and ≤ max_still_s, got {self.min_still_s}")
+        if self.search_s < self.min_still_s:
+            raise ValueError(f"search_s must be ≥ min_still_s, got {self.search_s}")
+
+
+@dataclass(frozen=True)
+class Calibration:
+    """The person's own reference posture.
+
+    Attributes:
+        ok: a still tabletop was found (False: a fallback; see ``warning``).
+        start_s, end_s: the calibration window.
+        axis: the frozen shoulder→hip axis (image pixels).
+        floor: the floor line and image scale.
+        silhouette: imprint contour baseline (None without masks).
+        view: the camera view and what it allows.
+        heel_height_cm: per leg, heel height above the floor in tabletop.
+        knee_angle_deg, hip_angle_deg: per leg, medians during calibration.
+        warning: why the calibration is not ok, for the report.
+    """
+
+    ok: bool
+    start_s: float
+    end_s: float
+    axis: TrunkAxis
+    floor: FloorLine
+    silhouette: SilhouetteBaseline | None
+    view: ViewAssessment
+    heel_height_cm: dict[Leg, float]
+    knee_angle_deg: dict[Leg, float]
+    hip_angle_deg: dict[Leg, float]
+    warning: str | None = None
+
+    @property
+    def cm_per_px(self) -> float:
+        return self.floor.cm_per_px
+
+    def meter(self) -> SilhouetteMeter | None:
+        """A silhouette meter against this imprint (None without masks)."""
+        return SilhouetteMeter(self.axis, self.silhouette) if self.silhouette is not None else None
+
+
+class Calibrator:
+    """Consumes poses until it can return a :class:`Calibration`."""
+
+    def __init__(self, settings: CalibrationSettings | None = None) -> None:
+        self.settings = settings or CalibrationSettings()
+        self._still: deque[Pose] = deque()  # current still-tabletop run (≤ max_still_s)
+        self._recent: deque[Pose] = deque()  # last min_still_s of detected frames, any posture
+        self._fallback: tuple[float, list[Pose]] | None = None  # (spread, poses) stillest second
+        self._first_t_s: float | None = None
+        self.result: Calibration | None = None
+        self.calibration_poses: list[Pose] = []  # the frames the calibration was taken from
+
+    def update(self, pose: Pose) -> Calibration | None:
+        """Feed one frame; returns the calibration once found (and then keeps returning it)."""
+        if self.result is not None:
+            return self.result
+        if self._first_t_s is None:
+            self._first_t_s = pose.t_s
+        settings = self.settings
+        if pose.detected:
+            pose = _compact(pose)
+            self._track_fallback(pose)
+        if not pose.detected or not _is_tabletop(pose, settings):
+            if _duration_s(self._still) >= settings.min_still_s:
+                return self._finish(list(self._still), ok=True)
+            self._still.clear()
+            return self._give_up_if_late(pose.t_s)
+        still = self._still
+        still.append(pose)
+        while still[-1].t_s - still[0].t_s > settings.max_still_s + 1e-9:
+            still.popleft()
+        if _spread_frac(list(still)) > settings.still_tolerance_frac:
+            # movement began: a long enough still stretch before it is the calibration
+            before = list(still)[:-1]
+            if _duration_s(before) >= settings.min_still_s:
+                return self._finish(before, ok=True)
+            while len(still) > 1 and _spread_frac(list(still)) > settings.still_tolerance_frac:
+                still.popleft()
+        elif _duration_s(still) >= settings.max_still_s - 1e-9:
+            return self._finish(list(still), ok=True)
+        return self._give_up_if_late(pose.t_s)
+
+    def finish(self) -> Calibration | None:
+        """The stream ended: calibrate on what was seen (None if nobody was ever found)."""
+        if self.result is None:
+            if _duration_s(self._still) >= self.settings.min_still_s:
+                return self._finish(list(self._still), ok=True)
+            if self._fallback is not None:
+                return self._finish(self._fallback[1], ok=False)
+        return self.result
+
+    def _track_fallback(self, pose: Pose) -> None:
+        recent = self._recent
+        recent.append(pose)
+        while recent[-1].t_s - recent[0].t_s > self.settings.min_still_s + 1e-9:
+            recent.popleft()
+        if _duration_s(recent) >= 0.9 * self.settings.min_still_s:
+            spread = _spread_frac(list(recent))
+            if self._fallback is None or spread < self._fallback[0]:
+                self._fallback = (spread, list(recent))
+
+    def _give_up_if_late(self, t_s: float) -> Calibration | None:
+        if self._first_t_s is not None and t_s - self._first_t_s > self.settings.search_s:
+            return self.finish()
+        return None
+
+    def _finish(self, poses: list[Pose], ok: bool) -> Calibration:
+        warning = None if ok else (
+            f"no still tabletop found in the first {self.settings.search_s:.0f} s — the baselines "
+            "were taken from the stillest second; lie still in tabletop for 2 s before the first rep")
+        self.result = calibrate(poses, ok=ok, warning=warning)
+        self.calibration_poses = poses
+        self._still.clear()
+        self._recent.clear()
+        self._fallback = None
+        return self.result
+
+
+def _duration_s(poses: deque[Pose] | list[Pose]) -> float:
+    return poses[-1].t_s - poses[0].t_s if poses else 0.0
+
+
+def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) -> Calibration:
+    """Baselines from the given (still, tabletop) frames."""
+    xy = np.stack([p.xy_px for p in poses])
+    world = np.stack([p.world_m for p in poses])
+    with np.errstate(all="ignore"):
+        shoulder = np.nanmedian(midpoint(xy, SHOULDERS), axis=0)
+        hip = np.nanmedian(midpoint(xy, HIPS), axis=0)
+        knees = np.nanmedian(midpoint(xy, (L.LEFT_KNEE, L.RIGHT_KNEE)), axis=0)
+        trunk_m = np.nanmedian(np.linalg.norm(midpoint(world, SHOULDERS) - midpoint(world, HIPS), axis=-1))
+    trunk_px = float(np.linalg.norm(hip - shoulder))
+    cm_per_px = float(trunk_m * 100.0 / trunk_px)
+    provisional = floor_line(shoulder, hip, knees, 0.0, cm_per_px)
+    axis = TrunkAxis(shoulder_px=shoulder, hip_px=hip, up_px=provisional.normal_px)
+    masks = [p.mask for p in poses if p.mask is not None]
+    silhouette = SilhouetteMeter.baseline_from(masks, axis) if masks else None
+    joint_above_floor_px = _joint_above_floor_px(masks, axis)
+    floor = floor_line(shoulder, hip, knees, joint_above_floor_px, cm_per_px)
+    image_size = poses[0].image_size
+    with np.errstate(all="ignore"):
+        heel = {leg: float(np.nanmedian(floor.height_cm(xy[:, L.LEFT_HEEL if leg == "left" else L.RIGHT_HEEL])))
+                for leg in LEGS}
+        knee = {leg: float(np.nanmedian(joint_angle_deg(xy, "knee", leg))) for leg in LEGS}
+        hip_angle = {leg: float(np.nanmedian(joint_angle_deg(xy, "hip", leg))) for leg in LEGS}
+    return Calibration(ok=ok, start_s=poses[0].t_s, end_s=poses[-1].t_s, axis=axis, floor=floor,
+                       silhouette=silhouette, view=classify_view(world, xy, image_size),
+                       heel_height_cm=heel, knee_angle_deg=knee, hip_angle_deg=hip_angle, warning=warning)
+
+
+def _joint_above_floor_px(masks: list[np.ndarray], axis: TrunkAxis) -> float:
+    """How far the shoulder/hip joints sit above the mat: the back's lower silhouette edge."""
+    if masks:
+        with np.errstate(all="ignore"):
+            lowest = [np.nanmax(sample_contour(m, axis, FLOOR_STATIONS).lower_px) for m in masks]
+            value = float(np.nanmedian(lowest))
+        if np.isfinite(value) and value > 0:
+            return value
+    return DEFAULT_JOINT_ABOVE_FLOOR_FRAC * axis.length_px
+
+
+def _is_tabletop(pose: Pose, settings: CalibrationSettings) -> bool:
+    with np.errstate(all="ignore"):
+        knee = np.nanmedian([joint_angle_deg(pose.xy_px, "knee", leg) for leg in LEGS])
+        hip = np.nanmedian([joint_angle_deg(pose.xy_px, "hip", leg) for leg in LEGS])
+    low_knee, high_knee = settings.tabletop_knee_deg
+    low_hip, high_hip = settings.tabletop_hip_deg
+    return bool(low_knee <= knee <= high_knee and low_hip <= hip <= high_hip)
+
+
+def _spread_frac(poses: list[Pose]) -> float:
+    """Largest spread (max − min) of any key point over the frames, as a fraction of the trunk
+    length; positions are median-filtered over 3 frames so one glitchy frame is not movement."""
+    if len(poses) < 2:
+        return 0.0
+    points = np.stack([p.xy_px[list(KEY_POINTS)] for p in poses])
+    if len(points) >= 3:
+        points = median_filter(points, size=(3, 1, 1), mode="nearest")
+    with np.errstate(all="ignore"):
+        spread = np.nanmax(np.nanmax(points, axis=0) - np.nanmin(points, axis=0))
+        trunk = np.nanmedian(np.linalg.norm(midpoint(points, (0, 1)) - midpoint(points, (2, 3)), axis=-1))
+    return float(spread / trunk) if trunk > 0 else float("inf")
+
+
+def _compact(pose: Pose) -> Pose:
+    """The pose with its mask thresholded to 0/1 bytes (a quarter of the float32 size):
+    calibration holds up to 2 s of masks."""
+    if pose.mask is None:
+        return pose
+    return replace(pose, mask=(pose.mask >= MASK_THRESHOLD).astype(np.uint8))

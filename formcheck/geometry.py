@@ -1,0 +1,127 @@
+"""Joint angles, the floor line and heel height, vectorised over frames (pure numpy).
+
+Inputs are landmark arrays of shape (..., 33, 2) in image pixels or (..., 33, 3) in
+metres; outputs keep the leading shape. Angles are unsigned, in degrees, in [0, 180]
+(``atan2(|cross|, dot)``: stable near 0° and 180°, unlike ``acos``). NaN in, NaN out.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from formcheck.landmarks import Landmark as L
+from formcheck.measures import LEGS, Leg
+
+# (first, vertex, last) landmarks of each angle, per leg.
+ANGLES: dict[str, dict[Leg, tuple[L, L, L]]] = {
+    "knee": {"left": (L.LEFT_HIP, L.LEFT_KNEE, L.LEFT_ANKLE),
+             "right": (L.RIGHT_HIP, L.RIGHT_KNEE, L.RIGHT_ANKLE)},
+    "hip": {"left": (L.LEFT_SHOULDER, L.LEFT_HIP, L.LEFT_KNEE),
+            "right": (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE)},
+}
+HEEL: dict[Leg, L] = {"left": L.LEFT_HEEL, "right": L.RIGHT_HEEL}
+SHOULDERS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
+HIPS = (L.LEFT_HIP, L.RIGHT_HIP)
+
+
+def angle_at_deg(first: np.ndarray, vertex: np.ndarray, last: np.ndarray) -> np.ndarray:
+    """Angle first–vertex–last in degrees, for points of shape (..., 2) or (..., 3)."""
+    u = np.asarray(first, dtype=np.float64) - vertex
+    v = np.asarray(last, dtype=np.float64) - vertex
+    dot = np.sum(u * v, axis=-1)
+    if u.shape[-1] == 2:
+        cross = np.abs(u[..., 0] * v[..., 1] - u[..., 1] * v[..., 0])
+    else:
+        cross = np.linalg.norm(np.cross(u, v), axis=-1)
+    angle = np.degrees(np.arctan2(cross, dot))
+    degenerate = (np.linalg.norm(u, axis=-1) == 0) | (np.linalg.norm(v, axis=-1) == 0)
+    return np.where(degenerate, np.nan, angle)
+
+
+def joint_angle_deg(landmarks: np.ndarray, joint: str, leg: Leg) -> np.ndarray:
+    """``joint`` ("knee" or "hip") angle of ``leg`` from (..., 33, D) landmarks."""
+    first, vertex, last = ANGLES[joint][leg]
+    return angle_at_deg(landmarks[..., first, :], landmarks[..., vertex, :], landmarks[..., last, :])
+
+
+def midpoint(landmarks: np.ndarray, pair: tuple[L, L]) -> np.ndarray:
+    """Mean of two landmarks, NaN-tolerant (one visible point is used alone)."""
+    points = landmarks[..., list(pair), :]
+    both = np.isfinite(points).all(axis=-1)
+    with np.errstate(invalid="ignore"):
+        total = np.where(both[..., None], points, 0.0).sum(axis=-2)
+        count = both.sum(axis=-1)[..., None]
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def trunk_length(landmarks: np.ndarray) -> np.ndarray:
+    """Mid-shoulder to mid-hip distance (pixels or metres, as the input)."""
+    return np.linalg.norm(midpoint(landmarks, SHOULDERS) - midpoint(landmarks, HIPS), axis=-1)
+
+
+@dataclass(frozen=True)
+class FloorLine:
+    """The mat in the image: a point on it, a unit normal pointing up into the body, and scale.
+
+    Attributes:
+        point_px: (2,) a point on the floor line, in pixels.
+        normal_px: (2,) unit vector perpendicular to the floor, pointing away from it.
+        cm_per_px: image scale at the body (from the trunk length).
+        trunk_px: mid-shoulder to mid-hip distance at calibration, in pixels.
+    """
+
+    point_px: np.ndarray
+    normal_px: np.ndarray
+    cm_per_px: float
+    trunk_px: float
+
+    def height_px(self, points_px: np.ndarray) -> np.ndarray:
+        """Signed distance of (..., 2) points above the floor line, in pixels."""
+        return np.sum((np.asarray(points_px) - self.point_px) * self.normal_px, axis=-1)
+
+    def height_cm(self, points_px: np.ndarray) -> np.ndarray:
+        """Distance of (..., 2) points above the floor line, in cm."""
+        return self.height_px(points_px) * self.cm_per_px
+
+    def height_frac(self, points_px: np.ndarray) -> np.ndarray:
+        """Distance above the floor as a fraction of the trunk (shoulder–hip) length."""
+        return self.height_px(points_px) / self.trunk_px
+
+
+def floor_line(shoulder_px: np.ndarray, hip_px: np.ndarray, up_hint_px: np.ndarray,
+               joint_above_floor_px: float, cm_per_px: float) -> FloorLine:
+    """The floor line parallel to the shoulder→hip axis, ``joint_above_floor_px`` below it.
+
+    Args:
+        shoulder_px, hip_px: (2,) mid-shoulder and mid-hip in tabletop (calibration medians).
+        up_hint_px: (2,) a point known to be above the floor (e.g. the knees in tabletop).
+        joint_above_floor_px: how far the shoulder/hip joint centres sit above the mat.
+        cm_per_px: image scale.
+    """
+    axis = np.asarray(hip_px, dtype=np.float64) - shoulder_px
+    trunk_px = float(np.linalg.norm(axis))
+    if not np.isfinite(trunk_px) or trunk_px == 0:
+        raise ValueError("floor_line needs distinct, finite shoulder and hip points")
+    normal = np.array([-axis[1], axis[0]]) / trunk_px
+    if np.dot(np.asarray(up_hint_px) - hip_px, normal) < 0:
+        normal = -normal
+    point = (np.asarray(shoulder_px) + hip_px) / 2 - normal * joint_above_floor_px
+    return FloorLine(point_px=point, normal_px=normal, cm_per_px=float(cm_per_px), trunk_px=trunk_px)
+
+
+def heel_height_cm(xy_px: np.ndarray, floor: FloorLine, leg: Leg) -> np.ndarray:
+    """Heel of ``leg`` above the floor, in cm, from (..., 33, 2) image landmarks."""
+    return floor.height_cm(xy_px[..., HEEL[leg], :])
+
+
+def heel_height_frac(xy_px: np.ndarray, floor: FloorLine, leg: Leg) -> np.ndarray:
+    """Heel of ``leg`` above the floor as a fraction of the trunk length."""
+    return floor.height_frac(xy_px[..., HEEL[leg], :])
+
+
+def leg_angles_deg(landmarks: np.ndarray) -> dict[str, np.ndarray]:
+    """``knee_angle_<leg>_deg`` and ``hip_angle_<leg>_deg`` for both legs."""
+    return {f"{joint}_angle_{leg}_deg": joint_angle_deg(landmarks, joint, leg)
+            for joint in ANGLES for leg in LEGS}

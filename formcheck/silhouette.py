@@ -1,0 +1,156 @@
+"""Lumbar lift and pelvic tilt from the person's silhouette (segmentation mask).
+
+MediaPipe has no spine landmarks and its hip landmark barely moves when the pelvis tilts,
+so the lower back is measured from the mask: along normals to the shoulder→hip axis, at
+stations between the shoulder and the hip, find how far the silhouette reaches above the
+axis (the abdominal/lumbar **upper contour**) and below it (the back; the **gap** under it
+is the distance from that edge up to the floor line). Everything is relative to the
+person's own imprint baseline taken during calibration.
+
+The axis is frozen at calibration: re-deriving it each frame from the hip landmark turns
+a lowering leg into a false lift, because the hip landmark moves with the thigh.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+MASK_THRESHOLD = 0.5
+# Stations as fractions of the way from shoulder to hip where the lumbar rise is measured.
+LUMBAR_STATIONS = np.linspace(0.40, 0.75, 8)
+# Stations near the pelvis, used with the lumbar ones for the tilt of the contour.
+PELVIS_STATIONS = np.linspace(0.90, 1.05, 4)
+
+
+@dataclass(frozen=True)
+class TrunkAxis:
+    """The shoulder→hip axis frozen at calibration, in image pixels.
+
+    Attributes:
+        shoulder_px, hip_px: (2,) mid-shoulder and mid-hip during the imprint.
+        up_px: (2,) unit normal to the axis pointing away from the floor.
+    """
+
+    shoulder_px: np.ndarray
+    hip_px: np.ndarray
+    up_px: np.ndarray
+
+    @property
+    def length_px(self) -> float:
+        return float(np.linalg.norm(self.hip_px - self.shoulder_px))
+
+    def station_points(self, fractions: np.ndarray) -> np.ndarray:
+        """(k, 2) points on the axis at ``fractions`` of the way from shoulder to hip."""
+        return self.shoulder_px + np.asarray(fractions)[:, None] * (self.hip_px - self.shoulder_px)
+
+
+@dataclass(frozen=True)
+class ContourSample:
+    """How far the silhouette reaches above and below the axis at each station, in pixels.
+
+    Attributes:
+        upper_px: (k,) distance from the axis up to the silhouette's upper edge.
+        lower_px: (k,) distance from the axis down to its lower edge (positive).
+        fractions: (k,) the stations, as fractions from shoulder to hip.
+    """
+
+    upper_px: np.ndarray
+    lower_px: np.ndarray
+    fractions: np.ndarray
+
+
+def sample_contour(mask: np.ndarray, axis: TrunkAxis, fractions: np.ndarray,
+                   reach_px: float | None = None) -> ContourSample:
+    """Measure the silhouette edges along the axis normals at ``fractions`` (vectorised).
+
+    Walks outward from each station point in 1-px steps while the mask stays above
+    ``MASK_THRESHOLD``; a station whose axis point is outside the silhouette gives NaN.
+    """
+    reach = int(np.ceil(reach_px if reach_px is not None else 0.6 * axis.length_px))
+    steps = np.arange(0, reach + 1, dtype=np.float64)
+    centres = axis.station_points(fractions)  # (k, 2)
+    height, width = mask.shape
+    inside = mask >= MASK_THRESHOLD
+
+    def run_length(direction: np.ndarray) -> np.ndarray:
+        points = centres[:, None, :] + steps[None, :, None] * direction  # (k, m, 2)
+        cols = np.rint(points[..., 0]).astype(np.int64)
+        rows = np.rint(points[..., 1]).astype(np.int64)
+        valid = (cols >= 0) & (cols < width) & (rows >= 0) & (rows < height)
+        hits = np.zeros(valid.shape, dtype=bool)
+        hits[valid] = inside[rows[valid], cols[valid]]
+        run = np.cumprod(hits, axis=1).sum(axis=1).astype(np.float64)  # steps inside from the centre
+        return np.where(hits[:, 0], run - 1.0, np.nan)
+
+    return ContourSample(upper_px=run_length(axis.up_px), lower_px=run_length(-axis.up_px),
+                         fractions=np.asarray(fractions, dtype=np.float64))
+
+
+@dataclass(frozen=True)
+class SilhouetteBaseline:
+    """The imprint: median contour distances (pixels) per station during calibration."""
+
+    lumbar_upper_px: np.ndarray
+    pelvis_upper_px: np.ndarray
+    lumbar_lower_px: np.ndarray
+
+
+@dataclass(frozen=True)
+class SilhouetteReading:
+    """One frame's lower-back measures relative to the imprint.
+
+    Attributes:
+        lumbar_lift_px: median rise of the lumbar upper contour above its imprint value.
+        pelvic_tilt_deg: change of the contour's slope between pelvis and lumbar stations
+            (positive: the lumbar region rose more than the pelvis, i.e. anterior tilt).
+        back_gap_px: median rise of the lower (back) edge above its imprint value: the gap
+            opening under the lower back, when the back's edge is visible (else NaN).
+    """
+
+    lumbar_lift_px: float
+    pelvic_tilt_deg: float
+    back_gap_px: float
+
+
+class SilhouetteMeter:
+    """Reads lumbar lift and pelvic tilt from masks, against a frozen axis and baseline."""
+
+    def __init__(self, axis: TrunkAxis, baseline: SilhouetteBaseline) -> None:
+        self.axis = axis
+        self.baseline = baseline
+        lumbar_mid = float(np.mean(LUMBAR_STATIONS))
+        pelvis_mid = float(np.mean(PELVIS_STATIONS))
+        self._lever_px = (pelvis_mid - lumbar_mid) * axis.length_px
+
+    @staticmethod
+    def baseline_from(masks: list[np.ndarray], axis: TrunkAxis) -> SilhouetteBaseline:
+        """The imprint baseline: per-station medians over the calibration masks."""
+        lumbar = [sample_contour(m, axis, LUMBAR_STATIONS) for m in masks]
+        pelvis = [sample_contour(m, axis, PELVIS_STATIONS) for m in masks]
+        with np.errstate(all="ignore"):
+            return SilhouetteBaseline(
+                lumbar_upper_px=np.nanmedian([s.upper_px for s in lumbar], axis=0),
+                pelvis_upper_px=np.nanmedian([s.upper_px for s in pelvis], axis=0),
+                lumbar_lower_px=np.nanmedian([s.lower_px for s in lumbar], axis=0))
+
+    def read(self, mask: np.ndarray | None) -> SilhouetteReading:
+        """Measure one frame's mask (NaNs when there is no mask)."""
+        if mask is None:
+            return SilhouetteReading(np.nan, np.nan, np.nan)
+        lumbar = sample_contour(mask, self.axis, LUMBAR_STATIONS)
+        pelvis = sample_contour(mask, self.axis, PELVIS_STATIONS)
+        with np.errstate(all="ignore"):
+            lumbar_rise = _nanmedian(lumbar.upper_px - self.baseline.lumbar_upper_px)
+            pelvis_rise = _nanmedian(pelvis.upper_px - self.baseline.pelvis_upper_px)
+            # the back edge comes up toward the axis when the lumbar spine leaves the floor
+            gap = _nanmedian(self.baseline.lumbar_lower_px - lumbar.lower_px)
+        tilt = np.degrees(np.arctan2(lumbar_rise - pelvis_rise, self._lever_px))
+        return SilhouetteReading(lumbar_lift_px=lumbar_rise, pelvic_tilt_deg=float(tilt),
+                                 back_gap_px=gap)
+
+
+def _nanmedian(values: np.ndarray) -> float:
+    finite = values[np.isfinite(values)]
+    return float(np.median(finite)) if finite.size else float("nan")

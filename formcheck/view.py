@@ -1,0 +1,109 @@
+"""Where the camera is relative to the lying person, and how far each measure can be trusted.
+
+Uses MediaPipe's world landmarks (metres; z is depth, smaller = nearer the camera) as
+medians over the calibration, plus the image extent of the body. Side-on is the primary
+view: the leg moves in the sagittal plane, parallel to the image.
+"""
+
+from __future__ import annotations
+
+import warnings
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+
+from formcheck.geometry import HIPS, SHOULDERS, midpoint
+from formcheck.landmarks import Landmark as L
+from formcheck.measures import Leg
+
+ViewName = Literal["side", "oblique", "above", "head_end", "feet_end", "unknown"]
+
+SIDE_MAX_YAW_DEG = 20.0  # camera within this of a pure side view: side-on
+OBLIQUE_MAX_YAW_DEG = 50.0  # beyond this the leg no longer moves across the image
+ALONG_BODY_MIN_DEG = 55.0  # body axis this far out of the image plane: filming along the body
+MIN_BODY_FRACTION = 0.2  # a person narrower than 1/5 of the frame is lost by the model
+BODY_LANDMARKS = (L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
+                  L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
+
+
+@dataclass(frozen=True)
+class ViewAssessment:
+    """The camera's view of the person and what it allows.
+
+    Attributes:
+        view: side, oblique, above, head_end, feet_end or unknown.
+        near_side: the person's side facing the camera (side and oblique views).
+        toward: for oblique views, whether the camera is turned toward the "head" or "feet".
+        yaw_deg: angle between the camera's line of sight and the person's left–right axis
+            (0 = pure side view, 90 = from above or along the body).
+        body_fraction: the body's extent in the image as a fraction of the frame's larger side.
+        trust: which measures are trustworthy: "angles", "heel_height", "lumbar".
+        advice: what to change, or None when the view is good.
+    """
+
+    view: ViewName
+    near_side: Leg | None
+    toward: Literal["head", "feet"] | None
+    yaw_deg: float
+    body_fraction: float
+    trust: dict[str, bool] = field(default_factory=dict)
+    advice: str | None = None
+
+    @property
+    def too_small(self) -> bool:
+        return self.body_fraction < MIN_BODY_FRACTION
+
+
+def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int, int]) -> ViewAssessment:
+    """Classify the view from (n, 33, 3) world and (n, 33, 2) image landmarks of still frames."""
+    with np.errstate(all="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # all-NaN landmarks (never seen) stay NaN
+        world = np.nanmedian(world_m, axis=0) if world_m.ndim == 3 else world_m
+        image = np.nanmedian(xy_px, axis=0) if xy_px.ndim == 3 else xy_px
+    body_px = image[list(BODY_LANDMARKS)]
+    if not np.isfinite(world).any() or not np.isfinite(body_px).any():
+        return ViewAssessment("unknown", None, None, float("nan"), 0.0,
+                              {"angles": False, "heel_height": False, "lumbar": False},
+                              "no person found — is the whole body in view, side-on?")
+    extent = np.nanmax(body_px, axis=0) - np.nanmin(body_px, axis=0)
+    body_fraction = float(np.max(extent) / max(image_size))
+
+    lateral = (world[L.LEFT_HIP] - world[L.RIGHT_HIP] + world[L.LEFT_SHOULDER] - world[L.RIGHT_SHOULDER]) / 2
+    trunk = midpoint(world, SHOULDERS) - midpoint(world, HIPS)
+    yaw_deg = float(np.degrees(np.arccos(min(1.0, abs(lateral[2]) / max(np.linalg.norm(lateral), 1e-9)))))
+    along_deg = float(np.degrees(np.arcsin(min(1.0, abs(trunk[2]) / max(np.linalg.norm(trunk), 1e-9)))))
+    near_side: Leg = "left" if lateral[2] < 0 else "right"
+    toward = "head" if trunk[2] < 0 else "feet"
+
+    view: ViewName
+    if along_deg >= ALONG_BODY_MIN_DEG:
+        view = "head_end" if toward == "head" else "feet_end"
+    elif yaw_deg <= SIDE_MAX_YAW_DEG:
+        view = "side"
+    elif yaw_deg <= OBLIQUE_MAX_YAW_DEG:
+        view = "oblique"
+    else:
+        view = "above"
+    small = body_fraction < MIN_BODY_FRACTION
+    trust = {
+        "angles": view in ("side", "oblique") and not small,
+        "heel_height": view in ("side", "oblique") and not small,
+        # the contour holds side-on and from a head-side oblique; from the feet side it degrades
+        "lumbar": not small and (view == "side" or (view == "oblique" and toward == "head")),
+    }
+    return ViewAssessment(view=view, near_side=near_side if view in ("side", "oblique") else None,
+                          toward=toward if view == "oblique" else None, yaw_deg=yaw_deg,
+                          body_fraction=body_fraction, trust=trust,
+                          advice=_advice(view, small, toward))
+
+
+def _advice(view: ViewName, small: bool, toward: str) -> str | None:
+    if small:
+        return "move the camera closer: your body should fill at least a fifth of the frame"
+    if view in ("head_end", "feet_end", "above"):
+        return "turn the camera side-on: film from beside you, level with your hips"
+    if view == "oblique":
+        return ("turn the camera more side-on for the lower-back measure" if toward == "feet"
+                else "a more side-on camera makes the lower-back measure more reliable")
+    return None

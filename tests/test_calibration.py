@@ -1,0 +1,81 @@
+"""Calibration on synthetic pose sequences with a known still tabletop."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.calibration import CalibrationSettings, Calibrator
+from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
+
+from test_geometry import supine_tabletop_px
+
+FPS = 30.0
+
+
+def pose_at(t_s: float, knee_deg: float = 90.0, hip_deg: float = 90.0, jitter_px: float = 0.0,
+            seed: int = 0) -> Pose:
+    xy = supine_tabletop_px(knee_deg, hip_deg)
+    xy += np.random.default_rng(seed).normal(0, jitter_px, xy.shape) if jitter_px else 0.0
+    xy[L.NOSE] = [40.0, 290.0]
+    world = np.where(np.isfinite(xy[:, :1]), 0.0, np.nan) * np.ones((1, 3))
+    world[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], :] = [[-0.5, 0, -0.1], [-0.5, 0, 0.1]]
+    world[[L.LEFT_HIP, L.RIGHT_HIP], :] = [[0, 0, -0.1], [0, 0, 0.1]]
+    world[L.NOSE] = [-0.7, 0, 0]
+    return Pose(t_s=t_s, image_size=(640, 480), xy_px=xy, world_m=world,
+                visibility=np.ones(33), presence=np.ones(33))
+
+
+def run(poses: list[Pose], settings: CalibrationSettings | None = None):
+    calibrator = Calibrator(settings)
+    for pose in poses:
+        if (result := calibrator.update(pose)) is not None:
+            return result
+    return calibrator.finish()
+
+
+def test_still_tabletop_then_a_rep_calibrates_on_the_still_part() -> None:
+    poses = [pose_at(i / FPS, jitter_px=0.8, seed=i) for i in range(45)]  # 1.5 s still
+    poses += [pose_at((45 + i) / FPS, hip_deg=90 + 2 * i, seed=i) for i in range(30)]  # leg lowers
+    calibration = run(poses)
+    assert calibration.ok and calibration.warning is None
+    assert calibration.start_s == pytest.approx(0.0)
+    assert calibration.end_s == pytest.approx(44 / FPS, abs=0.05)
+    assert calibration.knee_angle_deg["left"] == pytest.approx(90, abs=2)
+    # trunk 200 px = 0.5 m world → 0.25 cm/px; without a mask joints sit 0.2 trunk above the floor
+    assert calibration.cm_per_px == pytest.approx(0.25, rel=0.01)
+    assert calibration.heel_height_cm["left"] == pytest.approx((150 - 8 + 40) * 0.25, abs=0.5)
+    assert calibration.view.view == "side" and calibration.view.near_side == "left"
+
+
+def test_long_still_tabletop_stops_at_max_still() -> None:
+    calibration = run([pose_at(i / FPS) for i in range(150)])
+    assert calibration.ok and calibration.end_s - calibration.start_s == pytest.approx(2.0, abs=0.04)
+
+
+def test_settling_in_before_the_hold_is_skipped() -> None:
+    poses = [pose_at(i / FPS, knee_deg=150 - 2 * i) for i in range(30)]  # not tabletop yet
+    poses += [pose_at((30 + i) / FPS) for i in range(60)]
+    calibration = run(poses)
+    assert calibration.ok and calibration.start_s == pytest.approx(1.0, abs=0.05)
+
+
+def test_no_tabletop_falls_back_with_a_warning() -> None:
+    settings = CalibrationSettings(search_s=3.0)
+    poses = [pose_at(i / FPS, knee_deg=160) for i in range(150)]
+    calibration = run(poses, settings)
+    assert not calibration.ok and "no still tabletop" in calibration.warning
+    assert calibration.end_s < 4.0  # gave up after search_s, not at the end
+
+
+def test_nobody_found_gives_no_calibration() -> None:
+    calibrator = Calibrator()
+    for i in range(60):
+        assert calibrator.update(Pose.missing(i / FPS, (640, 480))) is None
+    assert calibrator.finish() is None
+
+
+def test_settings_are_validated() -> None:
+    with pytest.raises(ValueError, match="min_still_s"):
+        CalibrationSettings(min_still_s=3.0, max_still_s=2.0)

@@ -1,0 +1,96 @@
+"""Geometry on hand-made coordinates with known answers."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from formcheck.geometry import (
+    angle_at_deg, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg, leg_angles_deg,
+    midpoint, trunk_length,
+)
+from formcheck.landmarks import NUM_LANDMARKS
+from formcheck.landmarks import Landmark as L
+
+
+def supine_tabletop_px(knee_deg: float = 90.0, hip_deg: float = 90.0) -> np.ndarray:
+    """A side view (head left, feet right, y down): shoulder (100, 300), hip (300, 300),
+    thigh 150 px at ``hip_deg`` from the trunk, shin 140 px at ``knee_deg`` from the thigh."""
+    xy = np.full((NUM_LANDMARKS, 2), np.nan)
+    shoulder, hip = np.array([100.0, 300.0]), np.array([300.0, 300.0])
+    # the trunk points from hip to shoulder = direction 180°; the thigh turns hip_deg from it
+    thigh_dir = np.radians(180.0 - hip_deg)
+    knee = hip + 150 * np.array([np.cos(thigh_dir), -np.sin(thigh_dir)])
+    shin_dir = thigh_dir - np.radians(180.0 - knee_deg)
+    ankle = knee + 140 * np.array([np.cos(shin_dir), -np.sin(shin_dir)])
+    for leg_offset in (0, 1):
+        xy[L.LEFT_SHOULDER + leg_offset] = shoulder
+        xy[L.LEFT_HIP + leg_offset] = hip
+        xy[L.LEFT_KNEE + leg_offset] = knee
+        xy[L.LEFT_ANKLE + leg_offset] = ankle
+        xy[L.LEFT_HEEL + leg_offset] = ankle + [0.0, 8.0]
+    return xy
+
+
+@pytest.mark.parametrize("degrees", [0.0, 30.0, 90.0, 135.0, 179.0, 180.0])
+def test_angle_at_known_angles(degrees: float) -> None:
+    theta = np.radians(degrees)
+    first, vertex, last = np.array([5.0, 0.0]), np.zeros(2), 3 * np.array([np.cos(theta), np.sin(theta)])
+    assert angle_at_deg(first, vertex, last) == pytest.approx(degrees, abs=1e-6)
+    # the same in 3D, in a tilted plane
+    rotate = np.array([[1, 0, 0], [0, 0.6, -0.8], [0, 0.8, 0.6]])
+    lift = lambda p: rotate @ np.append(p, 0.0)  # noqa: E731
+    assert angle_at_deg(lift(first), lift(vertex), lift(last)) == pytest.approx(degrees, abs=1e-6)
+
+
+def test_angle_is_nan_for_missing_or_degenerate_points() -> None:
+    assert np.isnan(angle_at_deg(np.array([np.nan, 0.0]), np.zeros(2), np.ones(2)))
+    assert np.isnan(angle_at_deg(np.zeros(2), np.zeros(2), np.ones(2)))
+
+
+@pytest.mark.parametrize("knee, hip", [(90, 90), (130, 90), (60, 100), (170, 150)])
+def test_knee_and_hip_angles_of_a_drawn_leg(knee: float, hip: float) -> None:
+    xy = supine_tabletop_px(knee, hip)
+    angles = leg_angles_deg(xy)
+    for leg in ("left", "right"):
+        assert angles[f"knee_angle_{leg}_deg"] == pytest.approx(knee, abs=1e-6)
+        assert angles[f"hip_angle_{leg}_deg"] == pytest.approx(hip, abs=1e-6)
+
+
+def test_angles_are_vectorised_over_frames() -> None:
+    frames = np.stack([supine_tabletop_px(k) for k in (80, 90, 100, 120)])
+    np.testing.assert_allclose(joint_angle_deg(frames, "knee", "left"), [80, 90, 100, 120], atol=1e-6)
+
+
+def test_midpoint_uses_the_visible_point_when_one_is_missing() -> None:
+    xy = supine_tabletop_px()
+    xy[L.RIGHT_SHOULDER] = np.nan
+    xy[L.LEFT_SHOULDER] = [110.0, 290.0]
+    np.testing.assert_allclose(midpoint(xy, (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)), [110.0, 290.0])
+    assert trunk_length(supine_tabletop_px()) == pytest.approx(200.0)
+
+
+def test_heel_height_above_a_level_floor() -> None:
+    xy = supine_tabletop_px()  # tabletop: the heel is 150 px (thigh) above the hip, +8 px lower
+    floor = floor_line(np.array([100.0, 300.0]), np.array([300.0, 300.0]), up_hint_px=xy[L.LEFT_KNEE],
+                       joint_above_floor_px=20.0, cm_per_px=0.25)
+    np.testing.assert_allclose(floor.normal_px, [0.0, -1.0], atol=1e-12)  # up is -y in images
+    assert heel_height_cm(xy, floor, "left") == pytest.approx((150 - 8 + 20) * 0.25)
+    assert heel_height_frac(xy, floor, "right") == pytest.approx((150 - 8 + 20) / 200)
+
+
+def test_heel_height_on_a_tilted_camera_and_mirrored_view() -> None:
+    xy = supine_tabletop_px()
+    angle = np.radians(25.0)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    centre = np.array([320.0, 240.0])
+    for transform in (lambda p: (p - centre) @ rotation.T + centre,
+                      lambda p: np.column_stack([640 - p[..., 0], p[..., 1]])):
+        moved = transform(xy)
+        floor = floor_line(moved[L.LEFT_SHOULDER], moved[L.LEFT_HIP], moved[L.LEFT_KNEE], 20.0, 0.25)
+        assert heel_height_cm(moved, floor, "left") == pytest.approx((150 - 8 + 20) * 0.25)
+
+
+def test_floor_line_rejects_coincident_points() -> None:
+    with pytest.raises(ValueError, match="distinct"):
+        floor_line(np.zeros(2), np.zeros(2), np.ones(2), 10.0, 0.3)
