@@ -1,0 +1,580 @@
+"""Rep segmentation: a per-leg state machine with hysteresis on heel height.
+
+Each rep channel (``left`` and ``right``, or ``both`` when the profile moves the legs
+together, on the mean of the two heels) goes
+
+    unarmed → idle → down → up → idle
+
+* **unarmed → idle** when the heel is within ``rep_end_frac`` of its tabletop
+  height (after a reset or a long gap: a leg first seen low never starts a rep);
+* **idle → down** ("start") when the heel drops more than ``rep_start_frac`` of the
+  baseline below it;
+* **down → up** ("bottom") when the heel rises ``bottom_rise_frac`` of the baseline
+  above its lowest point (a heel going lower again returns to ``down``);
+* **up → idle** ("end") when the heel is back within ``rep_end_frac`` of the depth
+  below the baseline, or settles (< 3 cm/s) within 25 % of it. A rep shallower than
+  ``min_depth_frac`` of the baseline is a partial rep: it ends with a ``cancel``.
+
+Baseline: the tabletop heel height per channel, from calibration or learned. While a
+channel is idle, a still second (10–90 % spread ≤ 3 cm, first and last quarter ≤ 0.5 cm apart) updates it to its median when
+that is within 25 % of the current value (or ≥ 15 cm when there is none yet); without a
+still second in the first 3 s it falls back to the 90th percentile of those samples.
+
+Missing data: NaN frames are skipped. A gap longer than ``max_gap_s`` inside a rep drops
+that rep (``cancel``) and the channel must see its tabletop again before the next start,
+so a gap never produces a double count. Frames whose timestamp is not after the
+previous one are ignored (but still count as frames for the frame index).
+
+Times: threshold crossings are late by design, so at the end of a rep its times are
+refined from the whole curve: the times the heel crosses 10 %, 20 %, …, 90 % of the depth
+are fitted with a minimum-jerk, cosine and linear movement profile (least squares on
+``t = t0 + T·u(level)``); the best fit gives the start (``t0``) and the bottom (arrival
+at the lowest point, ``t0 + T``) of the lowering and the end of the raise. A flat
+bottom hold therefore belongs to the raise phase (``raise_s`` includes it), as in the
+ground truth of ``samples/``. Streaming ``start`` and ``bottom`` events carry the
+provisional times known at that frame; the ``end`` event carries the refined :class:`Rep`.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import deque
+from dataclasses import dataclass, field, replace
+from typing import Literal, Mapping
+
+import numpy as np
+
+from formcheck.measures import MeasureSeries, RepLeg
+from formcheck.profiles import ExerciseProfile
+
+__all__ = ["Rep", "RepEvent", "RepSegmenter", "segment_reps", "refine_times", "rep_signal", "fit_phase"]
+
+EventKind = Literal["start", "bottom", "end", "cancel"]
+
+_LEVELS = np.round(np.arange(0.1, 0.95, 0.1), 2)  # fractions of the depth used for the time fit
+_STILL_WINDOW_S = 1.0
+_STILL_SPREAD_CM = 3.0
+_STILL_TREND_CM = 0.5
+_MIN_BASELINE_CM = 15.0
+_BASELINE_ADAPT_FRAC = 0.25
+_LEARN_FALLBACK_S = 3.0
+_SETTLE_SPEED_CM_S = 3.0
+_SETTLE_WINDOW_S = 0.3
+_HISTORY_BEFORE_S = 4.0
+_LEARN_EVERY_S = 0.1
+_MIDDLE_SHAPE = "blend0.50"
+_SHAPE_EVIDENCE = 2.0  # residual units (noise variance) another profile must win by
+_COARSE_T0_S = np.linspace(-0.4, 0.4, 17)  # offsets around the crossing fit's start (s)
+_COARSE_T_FRAC = np.linspace(0.8, 1.2, 9)  # factors on its duration
+_FINE_T0_S = np.linspace(-0.05, 0.05, 11)
+_FINE_T_FRAC = np.linspace(0.97, 1.03, 7)
+
+
+def _minjerk(u: np.ndarray) -> np.ndarray:
+    u = np.clip(u, 0.0, 1.0)
+    return u**3 * (10.0 - 15.0 * u + 6.0 * u**2)
+
+
+def _cosine(u: np.ndarray) -> np.ndarray:
+    return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
+
+
+def _linear(u: np.ndarray) -> np.ndarray:
+    return np.clip(u, 0.0, 1.0)
+
+
+def _blend(w: float):
+    """A profile between the cosine (w = 0) and the minimum-jerk one (w = 1)."""
+    return lambda u: (1.0 - w) * _cosine(u) + w * _minjerk(u)
+
+
+# Movement profiles tried by the time fit; "minjerk" is the prior when the tails are not seen.
+_SHAPES = {"minjerk": _minjerk, "cosine": _cosine, "linear": _linear,
+           **{f"blend{w:.2f}": _blend(w) for w in (0.25, 0.5, 0.75)}}
+
+
+def _profile_u(shape, levels: np.ndarray) -> np.ndarray:
+    """Normalised time u at which a movement profile reaches each level (0–1)."""
+    u = np.linspace(0.0, 1.0, 20001)
+    return np.interp(levels, shape(u), u)
+
+
+_TEMPLATES = {name: _profile_u(shape, _LEVELS) for name, shape in _SHAPES.items()}
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One rep of one leg (or both legs together); times in s, heights in cm."""
+
+    index: int
+    leg: RepLeg
+    start_s: float
+    bottom_s: float
+    end_s: float
+    start_frame: int
+    bottom_frame: int
+    end_frame: int
+    depth_cm: float
+    heel_height_min_cm: float
+    baseline_cm: float = math.nan
+
+    @property
+    def lower_s(self) -> float:
+        """Duration of the lowering phase (bottom − start), s."""
+        return self.bottom_s - self.start_s
+
+    @property
+    def raise_s(self) -> float:
+        """Duration of the raising phase including any bottom hold (end − bottom), s."""
+        return self.end_s - self.bottom_s
+
+    def to_dict(self) -> dict[str, float | int | str]:
+        """Plain values for the report."""
+        return {
+            "index": self.index, "leg": self.leg,
+            "start_s": self.start_s, "bottom_s": self.bottom_s, "end_s": self.end_s,
+            "lower_s": self.lower_s, "raise_s": self.raise_s,
+            "start_frame": self.start_frame, "bottom_frame": self.bottom_frame, "end_frame": self.end_frame,
+            "depth_cm": self.depth_cm, "heel_height_min_cm": self.heel_height_min_cm,
+        }
+
+
+@dataclass(frozen=True)
+class RepEvent:
+    """Something the rep machine noticed at frame time ``detected_s``.
+
+    ``t_s`` is the best estimate of when it happened (earlier than ``detected_s`` for a
+    start or a bottom; for an end it can be a little later, extrapolated from the fit).
+    ``end`` events carry the finished :class:`Rep`; ``cancel`` events carry a ``reason``.
+    """
+
+    kind: EventKind
+    leg: RepLeg
+    t_s: float
+    detected_s: float
+    frame: int
+    heel_height_cm: float
+    rep: Rep | None = None
+    reason: str = ""
+
+
+def fit_phase(times: np.ndarray) -> dict[str, tuple[float, float]]:
+    """Fit ``t = t0 + T·u(level)`` to the crossing times of :data:`_LEVELS` (NaN = not crossed).
+
+    One least-squares fit per movement profile (minimum-jerk, cosine, linear); returns
+    ``{profile: (t0, T)}`` in seconds (empty with fewer than 3 crossings).
+    """
+    ok = np.isfinite(times)
+    if ok.sum() < 3:
+        return {}
+    out = {}
+    for name, u in _TEMPLATES.items():
+        a = np.stack([np.ones(int(ok.sum())), u[ok]], axis=1)
+        coef, *_ = np.linalg.lstsq(a, times[ok], rcond=None)
+        if coef[1] > 0:
+            out[name] = (float(coef[0]), float(coef[1]))
+    return out
+
+
+def _fit_heights(fits: dict[str, tuple[float, float]], t: np.ndarray, h: np.ndarray,
+                 window: tuple[float, float] | None) -> tuple[float, float] | None:
+    """Refit the movement to the heights themselves and keep the best profile; ``(t0, T)`` in s.
+
+    The profiles differ little between 10 and 90 % of the movement (the crossing fit cannot
+    tell them apart) but clearly in the tails, where the heel leaves or reaches a plateau.
+    So for each profile ``h = h0 + dh·f((t − t0)/T)`` is fitted by least squares to the
+    heights in ``window`` (``h0``, ``dh`` solved exactly; ``t0``, ``T`` on a grid around the
+    crossing fit) and the smallest residual wins. Without a usable window the minimum-jerk
+    crossing fit (the prior for human movement) is returned.
+    """
+    if not fits:
+        return None
+    prior = fits.get("minjerk") or next(iter(fits.values()))
+    if window is None:
+        return prior
+    inside = (t >= window[0]) & (t <= window[1])
+    if inside.sum() < 8:
+        return prior
+    tw, hw = t[inside], h[inside]
+    hc = hw - hw.mean()
+    results: dict[str, tuple[float, float, float]] = {}
+    for name, (t0c, dur_c) in fits.items():
+        sse, t0, dur = _grid_fit(_SHAPES[name], tw, hc, t0c + _COARSE_T0_S, dur_c * _COARSE_T_FRAC)
+        sse, t0, dur = _grid_fit(_SHAPES[name], tw, hc, t0 + _FINE_T0_S, dur * _FINE_T_FRAC)
+        results[name] = (sse, t0, dur)
+    best = min(results.values())
+    middle = results.get(_MIDDLE_SHAPE)
+    # Noisy tails cannot pick a profile: keep the middle one unless another fits clearly better.
+    if middle is not None and middle[0] - best[0] < _SHAPE_EVIDENCE * best[0] / len(tw) * _effective_step(tw):
+        best = middle
+    return best[1], best[2]
+
+
+def _grid_fit(shape, tw: np.ndarray, hc: np.ndarray, t0: np.ndarray,
+              dur: np.ndarray) -> tuple[float, float, float]:
+    """Least residual of ``hc ≈ a + b·shape((tw − t0)/dur)`` over a grid; (sse, t0, dur)."""
+    f = shape((tw[None, None, :] - t0[:, None, None]) / dur[None, :, None])  # (n_t0, n_T, n)
+    fc = f - f.mean(axis=-1, keepdims=True)
+    var = np.einsum("ijk,ijk->ij", fc, fc)
+    cov = fc @ hc
+    sse = float(hc @ hc) - np.where(var > 1e-12, cov * cov / np.maximum(var, 1e-12), 0.0)
+    i, j = np.unravel_index(int(np.argmin(sse)), sse.shape)
+    return float(sse[i, j]), float(t0[i]), float(dur[j])
+
+
+def _effective_step(t: np.ndarray) -> float:
+    """Samples per independent noise sample of a signal smoothed at ~3 Hz (≥ 1)."""
+    if len(t) < 2:
+        return 1.0
+    fs = (len(t) - 1) / max(t[-1] - t[0], 1e-9)
+    return max(1.0, fs / 6.0)
+
+
+def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
+                 t_lo: float = -math.inf, fit_heights: bool = True) -> tuple[float, float, float]:
+    """Start, bottom (arrival at the lowest point) and end (s) of one rep from its heel curve.
+
+    ``t``, ``h``: finite samples around the rep (s, cm), ``i_min`` the index of its lowest
+    point, ``base_cm`` the tabletop height, ``t_lo`` the end of the previous rep of this
+    leg. The raise is refitted on the heights only when at least 0.3 s of data follow
+    its end (offline); otherwise (streaming) its minimum-jerk crossing fit is used.
+    ``fit_heights=False`` uses only the crossing fits (cheap, for a first pass).
+    """
+    hmin, t_min = float(h[i_min]), float(t[i_min])
+    levels_down = base_cm - _LEVELS * (base_cm - hmin)
+    levels_up = hmin + _LEVELS * (base_cm - hmin)
+    down = _last_crossings(t[: i_min + 1], h[: i_min + 1], levels_down, down=True)
+    up = _last_crossings(t[i_min:], h[i_min:], levels_up, down=False)
+    fits = fit_phase(down)
+    window = (max(t_lo, min(t0 for t0, _ in fits.values()) - 1.0), t_min) if fits and fit_heights else None
+    fit_d = _fit_heights(fits, t, h, window)
+    fits = fit_phase(up)
+    window = None
+    if fits:
+        last = max(t0 + dur for t0, dur in fits.values())
+        if fit_heights and t[-1] >= last + 0.3:
+            window = (t_min, last + 1.0)
+    fit_u = _fit_heights(fits, t, h, window)
+    start = fit_d[0] if fit_d else float(t[0])
+    bottom = fit_d[0] + fit_d[1] if fit_d else t_min
+    end = fit_u[0] + fit_u[1] if fit_u else float(t[-1])
+    start = min(max(start, t_lo, float(t[0])), _nanmin(down[0], t_min))
+    bottom = min(max(bottom, _nanmax(down[-1], start)), _nanmin(up[0], float(t[-1])))
+    end = max(end, _nanmax(up[-1], bottom))
+    return float(start), float(bottom), float(end)
+
+
+def _last_crossings(t: np.ndarray, h: np.ndarray, levels: np.ndarray, down: bool) -> np.ndarray:
+    """Time of the last crossing of each level (downwards or upwards), interpolated; NaN if none."""
+    out = np.full(len(levels), np.nan)
+    if len(h) < 2:
+        return out
+    sign = -1.0 if down else 1.0
+    above = (sign * h[None, :]) >= (sign * levels[:, None])  # "past" the level
+    cross = ~above[:, :-1] & above[:, 1:]
+    for k in range(len(levels)):
+        idx = np.flatnonzero(cross[k])
+        if len(idx):
+            i = idx[-1]
+            dh = h[i + 1] - h[i]
+            frac = 0.0 if dh == 0 else (levels[k] - h[i]) / dh
+            out[k] = t[i] + float(np.clip(frac, 0.0, 1.0)) * (t[i + 1] - t[i])
+    return out
+
+
+@dataclass
+class _Channel:
+    """State of one rep channel (``left``, ``right`` or ``both``)."""
+
+    leg: RepLeg
+    baseline_cm: float | None
+    state: str = "unarmed"
+    t: list[float] = field(default_factory=list)
+    h: list[float] = field(default_factory=list)
+    low: list[float] = field(default_factory=list)
+    frame: list[int] = field(default_factory=list)
+    still: deque = field(default_factory=deque)
+    learn: list[float] = field(default_factory=list)
+    learn_t0: float | None = None
+    learn_checked_s: float = -math.inf
+    last_finite_s: float | None = None
+    rep_start_i: int = 0
+    min_h: float = math.inf
+    min_i: int = 0
+    prev_end_s: float = -math.inf
+
+
+class RepSegmenter:
+    """Streaming rep segmenter: feed one frame at a time with :meth:`update`.
+
+    Args:
+        profile: the exercise profile (thresholds, legs together or not).
+        baseline_heel_height_cm: tabletop heel height per leg (``left``/``right``, or
+            ``both``) from calibration, in cm; None (or a missing leg) to learn it.
+        fit_heights: refine rep times on the heights at each end (see :func:`refine_times`);
+            False keeps only the cheaper crossing fit.
+    """
+
+    def __init__(self, profile: ExerciseProfile,
+                 baseline_heel_height_cm: Mapping[str, float] | None = None, fit_heights: bool = True) -> None:
+        self.profile = profile
+        self.fit_heights = fit_heights
+        base = dict(baseline_heel_height_cm or {})
+        for leg, value in base.items():
+            if leg not in ("left", "right", "both"):
+                raise ValueError(f"baseline_heel_height_cm has unknown leg {leg!r}; use left, right or both")
+            if not (math.isfinite(value) and value > 0):
+                raise ValueError(f"baseline_heel_height_cm[{leg!r}] must be a positive number of cm, got {value}")
+        if profile.legs_together and "both" not in base and ("left" in base or "right" in base):
+            base["both"] = float(np.mean([base[k] for k in ("left", "right") if k in base]))
+        self._channels = {leg: _Channel(leg, base.get(leg)) for leg in profile.rep_legs}
+        self._frame = -1
+        self._last_t = -math.inf
+        self.reps: list[Rep] = []
+
+    def baseline_cm(self, leg: str) -> float | None:
+        """The current tabletop heel height of a channel (cm), None while unknown."""
+        return self._channels[leg].baseline_cm
+
+    def update(self, t_s: float, heel_left_cm: float, heel_right_cm: float,
+               hip_left_deg: float = math.nan, hip_right_deg: float = math.nan) -> list[RepEvent]:
+        """Feed one frame (time in s, heel heights in cm, NaN unknown); returns the events it caused.
+
+        The hip angles are accepted for a stable interface and are not used yet.
+        """
+        self._frame += 1
+        t = float(t_s)
+        if not math.isfinite(t) or t <= self._last_t:
+            return []
+        self._last_t = t
+        left, right = float(heel_left_cm), float(heel_right_cm)
+        if self.profile.legs_together:
+            pair = [v for v in (left, right) if math.isfinite(v)]
+            values = {"both": (sum(pair) / len(pair), min(pair)) if pair else (math.nan, math.nan)}
+        else:
+            values = {"left": (left, left), "right": (right, right)}
+        events: list[RepEvent] = []
+        for leg, (h, low) in values.items():
+            events.extend(self._step(self._channels[leg], t, h, low))
+        return events
+
+    # -- one channel -----------------------------------------------------------------
+
+    def _step(self, ch: _Channel, t: float, h: float, low: float) -> list[RepEvent]:
+        p = self.profile
+        active = ch.state in ("down", "up")
+        if not math.isfinite(h):
+            if active and ch.last_finite_s is not None and t - ch.last_finite_s > p.max_gap_s:
+                return [self._cancel(ch, t, "gap")]
+            return []
+        events: list[RepEvent] = []
+        if active and ch.last_finite_s is not None and t - ch.last_finite_s > p.max_gap_s:
+            events.append(self._cancel(ch, t, "gap"))
+        elif active and t - ch.t[ch.rep_start_i] > p.max_rep_s:
+            events.append(self._cancel(ch, t, "too long"))
+        ch.last_finite_s = t
+        ch.t.append(t)
+        ch.h.append(h)
+        ch.low.append(low)
+        ch.frame.append(self._frame)
+        if ch.state in ("unarmed", "idle"):
+            self._trim(ch, t)
+            self._learn(ch, t, h)
+        base = ch.baseline_cm
+        if base is None:
+            return events
+        i = len(ch.h) - 1
+        if ch.state == "unarmed":
+            if base - h <= p.rep_end_frac * base:
+                ch.state = "idle"
+        elif ch.state == "idle":
+            if base - h > p.rep_start_frac * base:
+                events.append(self._start(ch, i))
+        elif ch.state == "down":
+            if h < ch.min_h:
+                ch.min_h, ch.min_i = h, i
+            elif h - ch.min_h > p.bottom_rise_frac * base:
+                ch.state = "up"
+                events.append(RepEvent("bottom", ch.leg, ch.t[ch.min_i], t, ch.frame[ch.min_i], ch.min_h))
+        elif ch.state == "up":
+            if h < ch.min_h:
+                ch.state, ch.min_h, ch.min_i = "down", h, i
+            elif self._back_up(ch, h, base):
+                events.append(self._finish(ch, t))
+        return events
+
+    def _trim(self, ch: _Channel, t: float) -> None:
+        """Keep only the recent history while idle."""
+        if len(ch.t) > 8 and t - ch.t[0] > 2 * _HISTORY_BEFORE_S:
+            k = bisect.bisect_left(ch.t, t - _HISTORY_BEFORE_S)
+            del ch.t[:k], ch.h[:k], ch.low[:k], ch.frame[:k]
+
+    def _learn(self, ch: _Channel, t: float, h: float) -> None:
+        """Update the baseline from a still second of tabletop (see the module notes)."""
+        ch.still.append((t, h))
+        while ch.still and t - ch.still[0][0] > _STILL_WINDOW_S:
+            ch.still.popleft()
+        if t - ch.still[0][0] >= 0.8 * _STILL_WINDOW_S and t - ch.learn_checked_s >= _LEARN_EVERY_S:
+            ch.learn_checked_s = t
+            raw = [v for _, v in ch.still]
+            values = sorted(raw)
+            n = len(values) - 1
+            p10, p50, p90 = values[round(0.1 * n)], values[round(0.5 * n)], values[round(0.9 * n)]
+            k = max(1, len(raw) // 4)
+            trend = abs(sum(raw[-k:]) / k - sum(raw[:k]) / k)  # a heel starting to move is not still
+            if p90 - p10 <= _STILL_SPREAD_CM and trend <= _STILL_TREND_CM and p50 >= _MIN_BASELINE_CM:
+                if ch.baseline_cm is None or abs(p50 - ch.baseline_cm) <= _BASELINE_ADAPT_FRAC * ch.baseline_cm:
+                    ch.baseline_cm = float(p50)
+        if ch.baseline_cm is None:
+            if ch.learn_t0 is None:
+                ch.learn_t0 = t
+            ch.learn.append(h)
+            if t - ch.learn_t0 >= _LEARN_FALLBACK_S:
+                guess = float(np.percentile(ch.learn, 90))
+                if guess >= _MIN_BASELINE_CM:
+                    ch.baseline_cm = guess
+                ch.learn, ch.learn_t0 = [], None
+
+    def _start(self, ch: _Channel, i: int) -> RepEvent:
+        """idle → down; the provisional start is the last frame within 3 % of the baseline."""
+        base = ch.baseline_cm
+        assert base is not None
+        ch.state, ch.min_h, ch.min_i = "down", ch.h[i], i
+        h = np.asarray(ch.h[: i + 1])
+        near = np.flatnonzero(h >= base * 0.97)
+        j = int(near[-1]) if len(near) else 0
+        ch.rep_start_i = j
+        ch.still.clear()
+        return RepEvent("start", ch.leg, ch.t[j], ch.t[i], ch.frame[j], ch.h[j])
+
+    def _back_up(self, ch: _Channel, h: float, base: float) -> bool:
+        """True when the heel is back at the tabletop (or has settled close to it)."""
+        depth = base - ch.min_h
+        if h >= base - self.profile.rep_end_frac * depth:
+            return True
+        if h < base - 0.25 * depth:
+            return False
+        t = ch.t[-1]
+        k = bisect.bisect_left(ch.t, t - _SETTLE_WINDOW_S, ch.min_i)
+        if k >= len(ch.t) - 1 or t - ch.t[k] < 0.5 * _SETTLE_WINDOW_S:
+            return False
+        return abs(h - ch.h[k]) / (t - ch.t[k]) < _SETTLE_SPEED_CM_S
+
+    def _cancel(self, ch: _Channel, t: float, reason: str) -> RepEvent:
+        ch.state = "unarmed"
+        ch.still.clear()
+        h = ch.h[-1] if ch.h else math.nan
+        frame = ch.frame[-1] if ch.frame else self._frame
+        return RepEvent("cancel", ch.leg, t, t, frame, h, reason=reason)
+
+    def _finish(self, ch: _Channel, t: float) -> RepEvent:
+        """up → idle: a refined :class:`Rep`, or a cancel for a partial rep."""
+        base = ch.baseline_cm
+        assert base is not None
+        depth = base - ch.min_h
+        ch.state = "idle"
+        ch.still.clear()
+        if depth < self.profile.min_depth_frac * base:
+            return RepEvent("cancel", ch.leg, t, t, ch.frame[-1], ch.h[-1], reason="partial")
+        rep = self._refine(ch, base)
+        ch.prev_end_s = rep.end_s
+        self.reps.append(rep)
+        return RepEvent("end", ch.leg, rep.end_s, t, rep.end_frame, ch.h[-1], rep=rep)
+
+    def _refine(self, ch: _Channel, base: float) -> Rep:
+        """Times of the rep just finished from the channel's history (see :func:`refine_times`)."""
+        t = np.asarray(ch.t)
+        lo = max(0, int(np.searchsorted(t, max(ch.prev_end_s, t[ch.rep_start_i] - _HISTORY_BEFORE_S))))
+        h = np.asarray(ch.h)[lo:]
+        start, bottom, end = refine_times(t[lo:], h, ch.min_i - lo, base, ch.prev_end_s, self.fit_heights)
+        low = np.asarray(ch.low)
+        inside = (t >= start) & (t <= end)
+        low_min = float(np.min(low[inside])) if inside.any() else ch.min_h
+        frames = np.asarray(ch.frame)
+        return Rep(
+            index=len(self.reps) + 1, leg=ch.leg, start_s=start, bottom_s=bottom, end_s=end,
+            start_frame=_frame_at(t, frames, start), bottom_frame=_frame_at(t, frames, bottom),
+            end_frame=_frame_at(t, frames, end), depth_cm=float(base - low_min),
+            heel_height_min_cm=low_min, baseline_cm=float(base))
+
+
+def _nanmin(a: float, b: float) -> float:
+    return b if not math.isfinite(a) else min(a, b)
+
+
+def _nanmax(a: float, b: float) -> float:
+    return b if not math.isfinite(a) else max(a, b)
+
+
+def _frame_at(t: np.ndarray, frames: np.ndarray, t_s: float) -> int:
+    """Frame index nearest to ``t_s`` (extrapolated at the median interval past the last frame)."""
+    if t_s > t[-1] and len(t) > 1:
+        step = float(np.median(np.diff(t[-min(len(t), 30):])))
+        return int(frames[-1] + (round((t_s - t[-1]) / step) if step > 0 else 0))
+    return int(frames[_nearest(t, t_s)])
+
+
+def _nearest(t: np.ndarray, t_s: float) -> int:
+    """Index of the value of the sorted array ``t`` nearest to ``t_s``."""
+    i = int(np.clip(np.searchsorted(t, t_s), 0, len(t) - 1))
+    if i > 0 and abs(t[i - 1] - t_s) <= abs(t[i] - t_s):
+        i -= 1
+    return i
+
+
+def rep_signal(series: MeasureSeries, leg: str) -> np.ndarray:
+    """The heel height the rep machine follows for a channel (cm): one leg, or the mean of both."""
+    if leg != "both":
+        return series.heel_height_cm(leg)  # type: ignore[arg-type]
+    left, right = series.heel_height_left_cm, series.heel_height_right_cm
+    both = (left + right) / 2.0
+    return np.where(np.isfinite(left), np.where(np.isfinite(right), both, left), right)
+
+
+def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
+                 baseline: Mapping[str, float] | None = None) -> list[Rep]:
+    """Run the rep machine over a whole series; reps in order of start, indexed from 1.
+
+    The machine's reps are refined again on the whole series, which also sees the plateau
+    after each rep's end. Frame indices are rows of ``series``; ``heel_height_min_cm`` and
+    ``depth_cm`` are measured between start and end (lowest heel of the moving leg(s)).
+    """
+    machine = RepSegmenter(profile, baseline, fit_heights=False)
+    for t, a, b in zip(series.t_s.tolist(), series.heel_height_left_cm.tolist(),
+                       series.heel_height_right_cm.tolist()):
+        machine.update(t, a, b)
+    t_all = series.t_s
+    out: list[Rep] = []
+    for leg in profile.rep_legs:
+        reps = sorted((r for r in machine.reps if r.leg == leg), key=lambda r: r.start_s)
+        signal = rep_signal(series, leg)
+        ok = np.isfinite(signal) & np.isfinite(t_all)
+        t, h = t_all[ok], signal[ok]
+        prev_end = -math.inf
+        for k, rep in enumerate(reps):
+            nxt = reps[k + 1].start_s if k + 1 < len(reps) else math.inf
+            lo = int(np.searchsorted(t, max(prev_end, rep.start_s - _HISTORY_BEFORE_S)))
+            hi = int(np.searchsorted(t, min(nxt, rep.end_s + 1.5), side="right"))
+            core = np.flatnonzero((t[lo:hi] >= rep.start_s) & (t[lo:hi] <= rep.end_s))
+            if len(core) == 0:
+                out.append(rep)
+                continue
+            i_min = int(core[np.argmin(h[lo:hi][core])])
+            start, bottom, end = refine_times(t[lo:hi], h[lo:hi], i_min, rep.baseline_cm, prev_end)
+            prev_end = end
+            out.append(_measured(rep, series, start, bottom, end))
+    out.sort(key=lambda r: r.start_s)
+    return [replace(rep, index=k) for k, rep in enumerate(out, start=1)]
+
+
+def _measured(rep: Rep, series: MeasureSeries, start: float, bottom: float, end: float) -> Rep:
+    """``rep`` with new times, frame rows of ``series`` and its lowest heel between start and end."""
+    t = series.t_s
+    legs = ("left", "right") if rep.leg == "both" else (rep.leg,)
+    inside = (t >= start) & (t <= end)
+    heel = np.vstack([series.heel_height_cm(leg)[inside] for leg in legs])  # type: ignore[arg-type]
+    low = float(np.nanmin(heel)) if np.isfinite(heel).any() else rep.heel_height_min_cm
+    return replace(rep, start_s=start, bottom_s=bottom, end_s=end, start_frame=_nearest(t, start),
+                   bottom_frame=_nearest(t, bottom), end_frame=_nearest(t, end),
+                   heel_height_min_cm=low, depth_cm=rep.baseline_cm - low)

@@ -1,0 +1,264 @@
+"""Rep machine on synthetic heel-height curves with known start / bottom / end times."""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from formcheck.filters import ZeroPhaseSmoother, smooth_series
+from formcheck.measures import MeasureSeries
+from formcheck.profiles import get_profile
+from formcheck.reps import Rep, RepSegmenter, segment_reps
+
+TOP_CM = 45.0
+TOL_S = 0.15
+
+
+@dataclass(frozen=True)
+class Planned:
+    """A synthetic rep: leg, start (s), lowering (s), bottom hold (s), raise (s), lowest heel (cm)."""
+
+    leg: str
+    start_s: float
+    lower_s: float = 3.0
+    hold_s: float = 0.3
+    raise_s: float = 3.0
+    bottom_cm: float = 5.0
+    shape: str = "minjerk"
+
+    @property
+    def bottom_s(self) -> float:
+        return self.start_s + self.lower_s
+
+    @property
+    def end_s(self) -> float:
+        return self.start_s + self.lower_s + self.hold_s + self.raise_s
+
+
+def _shape(name: str, u: np.ndarray) -> np.ndarray:
+    u = np.clip(u, 0.0, 1.0)
+    return 0.5 - 0.5 * np.cos(np.pi * u) if name == "cosine" else u**3 * (10 - 15 * u + 6 * u**2)
+
+
+def heel_curve(t: np.ndarray, reps: list[Planned], leg: str, top: float = TOP_CM) -> np.ndarray:
+    """Heel height (cm) of one leg: tabletop plateau, then each rep's lowering, hold, raise."""
+    h = np.full(len(t), top)
+    for r in reps:
+        if r.leg not in (leg, "both"):
+            continue
+        depth = top - r.bottom_cm
+        down = (t >= r.start_s) & (t < r.bottom_s)
+        h[down] = top - depth * _shape(r.shape, (t[down] - r.start_s) / r.lower_s)
+        hold = (t >= r.bottom_s) & (t < r.bottom_s + r.hold_s)
+        h[hold] = r.bottom_cm
+        up = (t >= r.bottom_s + r.hold_s) & (t < r.end_s)
+        h[up] = r.bottom_cm + depth * _shape(r.shape, (t[up] - r.bottom_s - r.hold_s) / r.raise_s)
+    return h
+
+
+def make_series(reps: list[Planned], seconds: float, fps: float = 30.0, noise_cm: float = 0.0,
+                seed: int = 0, top: float = TOP_CM) -> MeasureSeries:
+    t = np.arange(int(round(seconds * fps))) / fps
+    rng = np.random.default_rng(seed)
+    series = MeasureSeries.empty(t)
+    series.detected[:] = 1.0
+    for leg in ("left", "right"):
+        series.heel_height_cm(leg)[:] = heel_curve(t, reps, leg, top) + rng.normal(0, noise_cm, len(t))
+        series.knee_angle_deg(leg)[:] = 90.0
+        series.hip_angle_deg(leg)[:] = 90.0
+    return series
+
+
+def assert_matches(found: list[Rep], planned: list[Planned], tol_s: float = TOL_S, depth_tol_cm: float = 1.0) -> None:
+    assert len(found) == len(planned), [(r.leg, round(r.start_s, 2)) for r in found]
+    for k, (rep, plan) in enumerate(zip(found, sorted(planned, key=lambda p: p.start_s)), start=1):
+        assert rep.index == k
+        assert rep.leg == plan.leg
+        assert rep.start_s == pytest.approx(plan.start_s, abs=tol_s)
+        assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=tol_s)
+        assert rep.end_s == pytest.approx(plan.end_s, abs=tol_s)
+        assert rep.lower_s == pytest.approx(rep.bottom_s - rep.start_s)
+        assert rep.raise_s == pytest.approx(rep.end_s - rep.bottom_s)
+        assert rep.depth_cm == pytest.approx(TOP_CM - plan.bottom_cm, abs=depth_tol_cm)
+
+
+ALTERNATING = [Planned("left", 2.0), Planned("right", 9.5, hold_s=0.2, raise_s=3.2),
+               Planned("left", 17.0, lower_s=2.8, hold_s=0.4), Planned("right", 24.5, bottom_cm=8.0)]
+
+
+@pytest.mark.parametrize("fps", [25.0, 30000 / 1001, 30.0])
+@pytest.mark.parametrize("shape", ["minjerk", "cosine"])
+def test_alternating_legs_times_within_tolerance(fps: float, shape: str) -> None:
+    planned = [Planned(p.leg, p.start_s, p.lower_s, p.hold_s, p.raise_s, p.bottom_cm, shape) for p in ALTERNATING]
+    series = smooth_series(make_series(planned, 33.0, fps, noise_cm=0.3, seed=int(fps)))
+    reps = segment_reps(series, get_profile("heel-tap"))
+    assert_matches(reps, planned)
+    for rep in reps:
+        assert series.t_s[rep.start_frame] == pytest.approx(rep.start_s, abs=0.5 / fps + 1e-9)
+        assert series.t_s[rep.end_frame] == pytest.approx(rep.end_s, abs=0.5 / fps + 1e-9)
+
+
+def test_noise_without_smoothing_and_known_baseline() -> None:
+    planned = ALTERNATING
+    series = make_series(planned, 33.0, 30.0, noise_cm=0.8, seed=5)
+    reps = segment_reps(series, get_profile("heel-tap"), baseline={"left": 45.0, "right": 45.0})
+    assert_matches(reps, planned, tol_s=0.3, depth_tol_cm=3.0)  # raw noise: the minimum is biased low
+
+
+def test_one_leg_set_with_pauses_and_other_leg_still() -> None:
+    planned = [Planned("right", 2.0), Planned("right", 10.0), Planned("right", 20.0, lower_s=3.4, raise_s=2.7)]
+    series = make_series(planned, 28.0, noise_cm=0.2)
+    reps = segment_reps(smooth_series(series), get_profile("heel-tap"))
+    assert_matches(reps, planned)
+
+
+def test_partial_reps_ignored() -> None:
+    planned = [Planned("left", 2.0), Planned("right", 9.5, bottom_cm=35.0), Planned("left", 15.0),
+               Planned("right", 22.0, bottom_cm=30.0)]  # 10 and 15 cm deep: partial
+    series = smooth_series(make_series(planned, 30.0, noise_cm=0.2))
+    reps = segment_reps(series, get_profile("heel-tap"))
+    assert_matches(reps, [planned[0], planned[2]])
+
+
+def test_swinging_reps_timed() -> None:
+    planned = [Planned("left", 2.0, 1.0, 0.0, 1.0, shape="cosine"), Planned("right", 5.0, 1.0, 0.0, 1.1, shape="cosine")]
+    series = smooth_series(make_series(planned, 9.0, noise_cm=0.2))
+    reps = segment_reps(series, get_profile("heel-tap"))
+    assert_matches(reps, planned, tol_s=0.1)
+    assert all(r.lower_s < 1.5 for r in reps)
+
+
+def test_straight_leg_both_legs_counted_once() -> None:
+    top = 90.0
+    planned = [Planned("both", 2.0, bottom_cm=18.0), Planned("both", 10.0, bottom_cm=15.0)]
+    series = make_series(planned, 17.0, noise_cm=0.3, top=top)
+    series.heel_height_right_cm[:] += 1.0  # the two heels are never exactly level
+    reps = segment_reps(smooth_series(series), get_profile("straight-leg"))
+    assert [r.leg for r in reps] == ["both", "both"]
+    for rep, plan in zip(reps, planned):
+        assert rep.start_s == pytest.approx(plan.start_s, abs=TOL_S)
+        assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=TOL_S)
+        assert rep.end_s == pytest.approx(plan.end_s, abs=TOL_S)
+        assert rep.heel_height_min_cm == pytest.approx(plan.bottom_cm, abs=0.5)
+    # the heel-tap profile sees the same movement as one rep per leg
+    assert sorted(r.leg for r in segment_reps(smooth_series(series), get_profile("heel-tap"))) == [
+        "left", "left", "right", "right"]
+
+
+def test_streaming_events_frame_by_frame() -> None:
+    planned = [Planned("left", 2.0), Planned("right", 9.5)]
+    series = make_series(planned, 16.0)
+    machine = RepSegmenter(get_profile("heel-tap"), {"left": TOP_CM, "right": TOP_CM})
+    events = []
+    for i, t in enumerate(series.t_s):
+        for event in machine.update(t, series.heel_height_left_cm[i], series.heel_height_right_cm[i]):
+            events.append((i, event))
+    kinds = [(e.leg, e.kind) for _, e in events]
+    assert kinds == [("left", "start"), ("left", "bottom"), ("left", "end"),
+                     ("right", "start"), ("right", "bottom"), ("right", "end")]
+    for i, event in events:
+        assert event.detected_s == series.t_s[i]  # reported on the frame that caused it
+        assert event.t_s <= event.detected_s + 1.0
+    starts = [(i, e) for i, e in events if e.kind == "start"]
+    # start fires on the first frame where the heel is 20 % of 45 cm (9 cm) below tabletop
+    for (i, e), plan in zip(starts, planned):
+        h = series.heel_height_cm(e.leg)
+        assert TOP_CM - h[i] > 9.0 and TOP_CM - h[i - 1] <= 9.0
+        assert e.t_s == pytest.approx(plan.start_s, abs=0.6)
+    ends = [e for _, e in events if e.kind == "end"]
+    for e, plan in zip(ends, planned):
+        assert e.rep is not None and e.rep.leg == plan.leg
+        assert e.rep.start_s == pytest.approx(plan.start_s, abs=TOL_S)
+        assert e.rep.bottom_s == pytest.approx(plan.bottom_s, abs=TOL_S)
+        assert e.rep.end_s == pytest.approx(plan.end_s, abs=0.3)  # streaming: the plateau is not seen yet
+    assert [r.index for r in machine.reps] == [1, 2]
+
+
+def test_learned_baseline_and_not_tabletop_start() -> None:
+    planned = [Planned("left", 4.0), Planned("right", 11.0)]
+    series = make_series(planned, 18.0, noise_cm=0.2)
+    series.heel_height_left_cm[:45] = 52.0  # legs higher before settling into tabletop
+    series.heel_height_right_cm[:45] = 52.0
+    machine = RepSegmenter(get_profile("heel-tap"))
+    assert machine.baseline_cm("left") is None
+    reps = segment_reps(smooth_series(series), get_profile("heel-tap"))
+    assert_matches(reps, planned)
+
+
+def test_long_gap_mid_rep_dropped_short_gap_kept() -> None:
+    planned = [Planned("left", 2.0), Planned("right", 9.5), Planned("left", 17.0)]
+    series = make_series(planned, 24.0, noise_cm=0.2)
+    t = series.t_s
+    series.heel_height_left_cm[(t > 3.5) & (t < 5.5)] = np.nan  # 2 s gap inside rep 1: dropped
+    series.heel_height_right_cm[(t > 11.0) & (t < 11.4)] = np.nan  # 0.4 s gap: rep kept
+    reps = segment_reps(series, get_profile("heel-tap"))
+    assert [(r.leg, round(r.start_s)) for r in reps] == [("right", 10), ("left", 17)]
+
+
+def test_repeated_timestamps_and_all_nan() -> None:
+    planned = [Planned("left", 2.0)]
+    series = make_series(planned, 9.0)
+    t = series.t_s.copy()
+    t[100:110] = t[100]
+    machine = RepSegmenter(get_profile("heel-tap"), {"left": TOP_CM, "right": TOP_CM})
+    ends = [e for i in range(len(t))
+            for e in machine.update(t[i], series.heel_height_left_cm[i], series.heel_height_right_cm[i])
+            if e.kind == "end"]
+    assert len(ends) == 1
+    empty = MeasureSeries.empty(np.arange(100) / 30)
+    assert segment_reps(empty, get_profile("heel-tap")) == []
+
+
+def test_bad_baseline_names_leg() -> None:
+    with pytest.raises(ValueError, match="knee"):
+        RepSegmenter(get_profile("heel-tap"), {"knee": 40.0})
+    with pytest.raises(ValueError, match="left"):
+        RepSegmenter(get_profile("heel-tap"), {"left": -1.0})
+
+
+def test_streaming_cost_per_frame() -> None:
+    import time
+
+    planned = [Planned("left" if k % 2 == 0 else "right", 2.0 + 7.5 * k) for k in range(8)]
+    series = make_series(planned, 63.0, noise_cm=0.3)
+    start = time.perf_counter()
+    reps = segment_reps(series, get_profile("heel-tap"))
+    per_frame_s = (time.perf_counter() - start) / len(series)
+    assert len(reps) == 8
+    assert per_frame_s < 0.5e-3
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(seed=st.integers(0, 10_000), drop=st.floats(0.0, 0.5), jitter=st.floats(0.0, 2.0),
+       repeat=st.floats(0.0, 0.2), smooth=st.booleans())
+def test_property_never_more_reps_than_true(seed: int, drop: float, jitter: float, repeat: float,
+                                            smooth: bool) -> None:
+    """Random NaN masks, jitter and repeated timestamps never add reps nor crash."""
+    rng = np.random.default_rng(seed)
+    planned = [Planned("left", 2.0), Planned("right", 9.0, lower_s=2.5), Planned("left", 16.0, hold_s=0.0)]
+    series = make_series(planned, 23.0, noise_cm=jitter, seed=seed)
+    n = len(series)
+    runs = rng.random(n) < drop * 0.2  # gap starts
+    mask = np.zeros(n, dtype=bool)
+    for i in np.flatnonzero(runs):
+        mask[i : i + int(rng.integers(1, 60))] = True
+    series.heel_height_left_cm[mask & (rng.random(n) < 0.7)] = np.nan
+    series.heel_height_right_cm[mask & (rng.random(n) < 0.7)] = np.nan
+    t = series.t_s.copy()
+    dup = np.flatnonzero(rng.random(n) < repeat)
+    t[dup[dup > 0]] = t[dup[dup > 0] - 1]
+    t = np.maximum.accumulate(t)
+    series.t_s[:] = t
+    if smooth:
+        series = smooth_series(series, ZeroPhaseSmoother(3.0))
+    reps = segment_reps(series, get_profile("heel-tap"))
+    assert len(reps) <= len(planned)
+    assert sum(r.leg == "left" for r in reps) <= 2 and sum(r.leg == "right" for r in reps) <= 1
+    for rep in reps:
+        assert rep.start_s <= rep.bottom_s <= rep.end_s
+        assert math.isfinite(rep.depth_cm)
