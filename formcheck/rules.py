@@ -1,0 +1,379 @@
+"""Faults of each rep (arching, swinging, tabletop_lost), the end range and the summary.
+
+Pure functions over a :class:`~formcheck.reps.Rep`, the (smoothed) measurement table
+and an :class:`~formcheck.profiles.ExerciseProfile`. Each rule reports at most one
+fault per code per rep: ``t_s`` is the **first** moment the fault holds (its onset, so
+the report can say where the end range is) and ``value`` is the **worst** measured value
+during the rep (cm of lumbar lift, s of the shortest phase, cm of bounce, degrees of knee).
+
+* ``arching``: lumbar lift above ``arching_lift_cm`` or pelvic tilt above
+  ``arching_tilt_deg`` (both relative to the imprint baseline), held ≥ ``arching_min_s``.
+  Measures the view classifier does not trust never raise it.
+* ``swinging``: lowering or raising shorter than ``min_lower_s`` / ``min_raise_s``, or a
+  heel rebound of ≥ ``bounce_cm`` within 1 s after the bottom.
+* ``tabletop_lost``: heel-tap: the moving knee outside ``knee_target_deg`` ±
+  ``knee_tolerance_deg`` for ≥ ``knee_fault_min_s``; straight-leg: a knee below
+  ``knee_straight_min_deg``; any profile with a start position: the knee (or hip) far
+  from 90° when the rep starts. Leg extension straightens the knee on purpose: no knee
+  rule during the rep.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from typing import Literal, Mapping, Sequence
+
+import numpy as np
+
+from formcheck.filters import finite_runs
+from formcheck.measures import MeasureSeries
+from formcheck.profiles import PROFILES, ExerciseProfile
+from formcheck.reps import Rep, rep_signal
+
+__all__ = ["Fault", "FAULT_CODES", "evaluate_rep", "evaluate_setup", "end_range", "summarize"]
+
+FaultCode = Literal["arching", "swinging", "tabletop_lost"]
+FAULT_CODES: tuple[FaultCode, ...] = ("arching", "swinging", "tabletop_lost")
+_BOUNCE_WINDOW_S = 1.0
+_START_WINDOW_S = (-0.3, 0.1)  # around a rep's start: where its start position is read
+_SETUP_WINDOW_S = 0.5
+_TRUST_KEYS = {"lumbar_lift_cm": ("lumbar_lift_cm", "lumbar"), "pelvic_tilt_deg": ("pelvic_tilt_deg", "tilt", "pelvic_tilt")}
+
+
+@dataclass(frozen=True)
+class Fault:
+    """One fault: code, when it began (s), the measured value (see ``unit``) and a coach's words."""
+
+    code: FaultCode
+    t_s: float
+    value: float
+    message: str
+    heel_height_cm: float | None = None
+    unit: str = ""
+    hip_angle_deg: float | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        """Plain values for the report (None fields left out)."""
+        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
+
+
+def _legs(rep_leg: str) -> tuple[str, ...]:
+    return ("left", "right") if rep_leg == "both" else (rep_leg,)
+
+
+def _trusted(trust: Mapping[str, bool] | None, column: str) -> bool:
+    """Whether ``column`` may raise faults (missing keys and ``trust=None`` mean trusted)."""
+    if trust is None:
+        return True
+    return all(bool(trust.get(key, True)) for key in _TRUST_KEYS[column])
+
+
+def _sustained_onset(t: np.ndarray, mask: np.ndarray, min_s: float) -> int | None:
+    """Index of the first sample of the first run of ``mask`` lasting ≥ ``min_s`` seconds.
+
+    A run of frames a..b lasts ``t[b] − t[a]`` plus one frame interval.
+    """
+    if len(t) == 0:
+        return None
+    step = float(np.median(np.diff(t))) if len(t) > 1 else 0.0
+    for a, b in finite_runs(mask):
+        if t[b - 1] - t[a] + step >= min_s - 1e-9:
+            return a
+    return None
+
+
+def _at(values: np.ndarray, i: int) -> float | None:
+    v = float(values[i])
+    return v if math.isfinite(v) else None
+
+
+def _median(values: np.ndarray) -> float:
+    """Median of the finite values, NaN when there are none."""
+    ok = values[np.isfinite(values)]
+    return float(np.median(ok)) if len(ok) else math.nan
+
+
+def _heel_at(series: MeasureSeries, legs: Sequence[str], i: int) -> float | None:
+    """Lowest heel of ``legs`` at frame ``i`` (cm)."""
+    vals = [float(series.heel_height_cm(leg)[i]) for leg in legs]  # type: ignore[arg-type]
+    vals = [v for v in vals if math.isfinite(v)]
+    return min(vals) if vals else None
+
+
+def _hip_at(series: MeasureSeries, legs: Sequence[str], i: int) -> float | None:
+    """Mean hip angle of ``legs`` at frame ``i`` (deg)."""
+    vals = [float(series.hip_angle_deg(leg)[i]) for leg in legs]  # type: ignore[arg-type]
+    vals = [v for v in vals if math.isfinite(v)]
+    return sum(vals) / len(vals) if vals else None
+
+
+def evaluate_rep(rep: Rep, series: MeasureSeries, profile: ExerciseProfile,
+                 trust: Mapping[str, bool] | None = None) -> list[Fault]:
+    """Faults of one rep (at most one per code, in the order arching, swinging, tabletop_lost).
+
+    ``trust`` maps ``lumbar_lift_cm`` / ``pelvic_tilt_deg`` (or ``lumbar`` / ``tilt``) to
+    whether the view lets those measures raise faults; None trusts both.
+    """
+    idx = np.flatnonzero((series.t_s >= rep.start_s) & (series.t_s <= rep.end_s))
+    if len(idx) == 0:
+        return []
+    faults = [_arching(rep, series, profile, idx, trust), _swinging(rep, series, profile),
+              _tabletop(rep, series, profile, idx)]
+    return [f for f in faults if f is not None]
+
+
+def _arching(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
+             trust: Mapping[str, bool] | None) -> Fault | None:
+    t = series.t_s[idx]
+    lift = series.lumbar_lift_cm[idx]
+    tilt = series.pelvic_tilt_deg[idx]
+    use_lift = _trusted(trust, "lumbar_lift_cm") and bool(np.isfinite(lift).any())
+    use_tilt = _trusted(trust, "pelvic_tilt_deg") and bool(np.isfinite(tilt).any())
+    onsets = []
+    if use_lift:
+        k = _sustained_onset(t, np.nan_to_num(lift, nan=-np.inf) > profile.arching_lift_cm, profile.arching_min_s)
+        if k is not None:
+            onsets.append(k)
+    if use_tilt:
+        k = _sustained_onset(t, np.nan_to_num(tilt, nan=-np.inf) > profile.arching_tilt_deg, profile.arching_min_s)
+        if k is not None:
+            onsets.append(k)
+    if not onsets:
+        return None
+    k = min(onsets)
+    i = int(idx[k])
+    legs = _legs(rep.leg)
+    heel = _heel_at(series, legs, i)
+    if use_lift:
+        value, unit = float(np.nanmax(lift)), "cm"
+        what = f"your lower back lifted {value:.1f} cm"
+    else:
+        value, unit = float(np.nanmax(tilt)), "deg"
+        what = f"your pelvis tilted {value:.0f}°"
+    where = f" when the heel was {heel:.0f} cm above the floor" if heel is not None else ""
+    message = f"back lifting — stop here, that is your end range ({what}{where})"
+    return Fault("arching", float(series.t_s[i]), value, message, heel, unit, _hip_at(series, legs, i))
+
+
+def _swinging(rep: Rep, series: MeasureSeries, profile: ExerciseProfile) -> Fault | None:
+    lower, raise_ = rep.lower_s, rep.raise_s
+    target = f"{profile.target_lower_s:.0f} seconds down, {profile.target_raise_s:.0f} up"
+    if lower < profile.min_lower_s or raise_ < profile.min_raise_s:
+        fast = "lowered" if lower <= raise_ else "raised"
+        value = min(lower, raise_)
+        message = f"slow down: {target} (you {fast} the leg in {value:.1f} s)"
+        return Fault("swinging", rep.bottom_s, value, message, rep.heel_height_min_cm, "s")
+    bounce = _bounce(rep, series)
+    if bounce is not None and bounce[1] >= profile.bounce_cm:
+        i, size = bounce
+        message = f"no bouncing at the bottom: pause, then raise under control ({target})"
+        return Fault("swinging", float(series.t_s[i]), size, message, _heel_at(series, _legs(rep.leg), i), "cm")
+    return None
+
+
+def _bounce(rep: Rep, series: MeasureSeries) -> tuple[int, float] | None:
+    """(frame, cm) of the biggest heel drop after a rise within 1 s after the bottom."""
+    t = series.t_s
+    idx = np.flatnonzero((t >= rep.bottom_s) & (t <= min(rep.end_s, rep.bottom_s + _BOUNCE_WINDOW_S)))
+    h = rep_signal(series, rep.leg)[idx]
+    ok = np.isfinite(h)
+    if ok.sum() < 3:
+        return None
+    idx, h = idx[ok], h[ok]
+    peak = np.maximum.accumulate(h)
+    drop = peak - h
+    k = int(np.argmax(drop))
+    if drop[k] <= 0:
+        return None
+    top = int(np.flatnonzero(h[: k + 1] == peak[k])[0])
+    return int(idx[top]), float(drop[k])
+
+
+def _tabletop(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray) -> Fault | None:
+    legs = _legs(rep.leg)
+    found = [f for f in (_start_position(rep, series, profile, legs), _knee_rule(series, profile, idx, legs))
+             if f is not None]
+    return min(found, key=lambda f: f.t_s) if found else None
+
+
+def _knee_rule(series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
+               legs: Sequence[str]) -> Fault | None:
+    """The knee of a moving leg outside its range during the rep."""
+    t = series.t_s[idx]
+    best: tuple[int, float] | None = None
+    for leg in legs:
+        knee = series.knee_angle_deg(leg)[idx]  # type: ignore[arg-type]
+        if profile.knee_target_deg is not None:
+            dev = np.abs(knee - profile.knee_target_deg)
+            bad = np.nan_to_num(dev, nan=0.0) > profile.knee_tolerance_deg
+        elif profile.knee_straight_min_deg is not None:
+            dev = profile.knee_straight_min_deg - knee
+            bad = np.nan_to_num(dev, nan=0.0) > 0
+        else:
+            return None
+        k = _sustained_onset(t, bad, profile.knee_fault_min_s)
+        if k is None:
+            continue
+        worst = float(knee[int(np.nanargmax(dev))])
+        if best is None or k < best[0]:
+            best = (k, worst)
+    if best is None:
+        return None
+    k, worst = best
+    i = int(idx[k])
+    if profile.knee_target_deg is not None:
+        how = "opened" if worst > profile.knee_target_deg else "closed"
+        message = f"keep the {profile.knee_target_deg:.0f}° bend: the knee {how} to {worst:.0f}°"
+    else:
+        message = f"keep the knees straight: one bent to {worst:.0f}°"
+    return Fault("tabletop_lost", float(series.t_s[i]), worst, message, _heel_at(series, legs, i), "deg")
+
+
+def _start_position(rep: Rep, series: MeasureSeries, profile: ExerciseProfile,
+                    legs: Sequence[str]) -> Fault | None:
+    """Knee or hip far from the tabletop when the rep starts."""
+    t = series.t_s
+    window = (t >= rep.start_s + _START_WINDOW_S[0]) & (t <= rep.start_s + _START_WINDOW_S[1])
+    if not window.any():
+        return None
+    i = int(np.flatnonzero(window)[0])
+    for leg in legs:
+        knee = _median(series.knee_angle_deg(leg)[window])  # type: ignore[arg-type]
+        if profile.start_knee_deg is not None and abs(knee - profile.start_knee_deg) > profile.knee_tolerance_deg:
+            return Fault("tabletop_lost", rep.start_s, knee,
+                         f"start from tabletop: knees at {profile.start_knee_deg:.0f}° (yours {knee:.0f}°)",
+                         _heel_at(series, legs, i), "deg")
+        hip = _median(series.hip_angle_deg(leg)[window])  # type: ignore[arg-type]
+        if abs(hip - 90.0) > profile.start_hip_tolerance_deg:
+            return Fault("tabletop_lost", rep.start_s, hip,
+                         f"start from tabletop: hips at 90°, thighs vertical (yours {hip:.0f}°)",
+                         _heel_at(series, legs, i), "deg", hip)
+    return None
+
+
+def evaluate_setup(series: MeasureSeries, profile: ExerciseProfile, window_s: float = _SETUP_WINDOW_S) -> list[Fault]:
+    """A ``tabletop_lost`` fault when the first ``window_s`` seconds with knees seen are not the start position.
+
+    Heel-tap and leg-extension start in tabletop (knees at ``start_knee_deg`` ±
+    ``knee_tolerance_deg``); straight-leg starts with the knees straight.
+    """
+    both = np.isfinite(series.knee_angle_left_deg) | np.isfinite(series.knee_angle_right_deg)
+    if not both.any():
+        return []
+    t0 = float(series.t_s[np.flatnonzero(both)[0]])
+    window = both & (series.t_s <= t0 + window_s)
+    knees = [float(np.nanmedian(series.knee_angle_deg(leg)[window])) for leg in ("left", "right")
+             if np.isfinite(series.knee_angle_deg(leg)[window]).any()]
+    if profile.start_knee_deg is not None:
+        worst = max(knees, key=lambda k: abs(k - profile.start_knee_deg))  # type: ignore[operator]
+        if abs(worst - profile.start_knee_deg) <= profile.knee_tolerance_deg:
+            return []
+        message = f"start position is not tabletop: bend hips and knees to {profile.start_knee_deg:.0f}° (knee at {worst:.0f}°)"
+    elif profile.knee_straight_min_deg is not None:
+        worst = min(knees)
+        if worst >= profile.knee_straight_min_deg:
+            return []
+        message = f"start with both legs straight up (knee at {worst:.0f}°)"
+    else:
+        return []
+    return [Fault("tabletop_lost", t0, worst, message, None, "deg")]
+
+
+def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
+              series: MeasureSeries | None = None) -> dict[str, dict[str, float]]:
+    """Per leg, where arching began: the lowest safe depth for the advice.
+
+    ``faults[k]`` are the faults of ``reps[k]``. For each leg with arching, the highest
+    heel height (cm) at an arching onset (the conservative end range), the hip angle
+    there (deg, from ``series`` when the fault has none), its time and rep, and how many
+    reps arched.
+    """
+    out: dict[str, dict[str, float]] = {}
+    for rep, rep_faults in zip(reps, faults):
+        for f in rep_faults:
+            if f.code != "arching" or f.heel_height_cm is None:
+                continue
+            hip = f.hip_angle_deg
+            if hip is None and series is not None and len(series):
+                i = int(np.argmin(np.abs(series.t_s - f.t_s)))
+                hip = _hip_at(series, _legs(rep.leg), i)
+            entry = out.get(rep.leg)
+            count = (entry["arching_reps"] if entry else 0) + 1
+            if entry is None or f.heel_height_cm > entry["heel_height_cm"]:
+                entry = {"heel_height_cm": f.heel_height_cm, "hip_angle_deg": math.nan if hip is None else hip,
+                         "t_s": f.t_s, "rep_index": rep.index}
+            entry["arching_reps"] = count
+            out[rep.leg] = entry
+    return out
+
+
+def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
+              end_ranges: Mapping[str, Mapping[str, float]] | None = None,
+              setup_faults: Sequence[Fault] = ()) -> dict[str, object]:
+    """The report's ``summary``: reps per leg, clean reps, reps per fault code, advice sentences.
+
+    ``end_ranges`` is :func:`end_range`'s result (computed from the faults when None);
+    ``setup_faults`` (:func:`evaluate_setup`) count in ``faults`` and get their advice.
+    """
+    if len(faults_per_rep) != len(reps):
+        raise ValueError(f"faults_per_rep has {len(faults_per_rep)} entries for {len(reps)} reps")
+    counts = {"left": 0, "right": 0}
+    for rep in reps:
+        counts[rep.leg] = counts.get(rep.leg, 0) + 1
+    codes = {code: sum(any(f.code == code for f in fs) for fs in faults_per_rep) for code in FAULT_CODES}
+    for f in setup_faults:
+        codes[f.code] += 1
+    clean = sum(not fs for fs in faults_per_rep)
+    ranges = end_ranges if end_ranges is not None else end_range(reps, faults_per_rep)
+    return {"reps": counts, "clean_reps": clean, "faults": codes,
+            "advice": _advice(reps, faults_per_rep, profile, ranges, codes, bool(setup_faults))}
+
+
+def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
+            ranges: Mapping[str, Mapping[str, float]], codes: Mapping[str, int], bad_setup: bool) -> list[str]:
+    if not reps:
+        return ["No reps were counted: lie side-on to the camera, start in tabletop, "
+                "and lower one heel slowly toward the floor."]
+    advice: list[str] = []
+    if bad_setup:
+        advice.append("Start each set from tabletop: hips and knees at 90°, shins parallel to the floor.")
+    for leg in ("left", "right", "both"):
+        if leg in ranges:
+            r = ranges[leg]
+            name = "Both legs" if leg == "both" else f"{leg.capitalize()} leg"
+            hip = r.get("hip_angle_deg", math.nan)
+            at_hip = f" (hip angle {hip:.0f}°)" if hip is not None and math.isfinite(hip) else ""
+            advice.append(f"{name}: your back lifted when the heel was {r['heel_height_cm']:.0f} cm above the "
+                          f"floor{at_hip} — stop above that; that is your end range for now.")
+    lower = float(np.mean([r.lower_s for r in reps]))
+    raise_ = float(np.mean([r.raise_s for r in reps]))
+    slow_enough = all(r.lower_s >= 0.8 * profile.target_lower_s and r.raise_s >= 0.8 * profile.target_raise_s
+                      for r in reps)
+    if codes["swinging"] or not slow_enough:
+        advice.append(f"Slow down: about {profile.target_lower_s:.0f} s down and {profile.target_raise_s:.0f} s up, "
+                      f"no bounce at the bottom (your average: {lower:.1f} s down, {raise_:.1f} s up).")
+    if codes["tabletop_lost"] - int(bad_setup) > 0:
+        if profile.knee_straight_min_deg is not None:
+            advice.append("Keep both knees straight through the whole rep.")
+        else:
+            advice.append(f"Keep the {profile.knee_target_deg or 90:.0f}° knee bend through the whole rep: "
+                          "the lever must not change.")
+    full = all(_depth_frac(r) >= profile.full_depth_frac for r in reps)
+    if not any(faults_per_rep) and not bad_setup and full and slow_enough:
+        nxt = PROFILES.get(profile.next_profile) if profile.next_profile else None
+        if nxt is not None:
+            advice.append(f"Every rep was clean at full depth and a ~{profile.target_lower_s:.0f} s tempo: "
+                          f"progress to {nxt.name} ({nxt.description}).")
+        else:
+            advice.append("Every rep was clean at full depth and a slow tempo: this is the top progression; "
+                          "build to 3 sets of 10–12 slow reps.")
+    elif not any(faults_per_rep) and not full:
+        advice.append("Clean reps: lower a little further each session while the back stays imprinted.")
+    return advice
+
+
+def _depth_frac(rep: Rep) -> float:
+    """Depth of a rep as a fraction of its tabletop heel height."""
+    base = rep.baseline_cm if math.isfinite(rep.baseline_cm) else rep.depth_cm + rep.heel_height_min_cm
+    return rep.depth_cm / base if base > 0 else 0.0
