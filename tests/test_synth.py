@@ -137,3 +137,23 @@ def test_truth_matches_its_clip(path: Path):
     while cap.grab():
         n += 1
     assert n == doc["clip"]["frames"]
+
+
+def test_angle_and_rep_truth_from_frames():
+    from formcheck.synth.scenario import RepPlan
+    from formcheck.synth.truth import angle_deg, rep_truth
+
+    assert angle_deg(np.array([0.0, 1, 0]), np.zeros(3), np.array([1.0, 0, 0])) == pytest.approx(90.0)
+    t = np.arange(0, 6.0, 0.1)
+    knee = 90 + 50 * np.sin(np.pi * np.clip((t - 1) / 4, 0, 1))  # opens to 140 deg
+    tilt = np.where((t > 2) & (t < 4), 12.0, 0.0)
+    frames = [{"t_s": float(x), "knee_angle_left_deg": float(k), "knee_angle_right_deg": 90.0,
+               "heel_height_left_cm": 30 - 5 * x, "heel_height_right_cm": 40.0,
+               "pelvic_tilt_deg": float(a), "lumbar_gap_cm": 1.0 + 0.3 * float(a)} for x, k, a in zip(t, knee, tilt)]
+    rep = rep_truth(RepPlan(1, "left", 1.0, 3.0, 5.0, ("arching", "tabletop_lost")), frames)
+    assert rep["lower_s"] == pytest.approx(2.0) and rep["raise_s"] == pytest.approx(2.0)
+    assert rep["knee_angle_max_deg"] == pytest.approx(140.0, abs=0.5)
+    codes = {f["code"]: f for f in rep["faults"]}
+    assert codes["arching"]["t_s"] == pytest.approx(2.1)
+    assert codes["arching"]["value"] == pytest.approx(1.0 + 3.6)
+    assert codes["tabletop_lost"]["value"] == pytest.approx(140.0, abs=0.5)

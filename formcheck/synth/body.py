@@ -27,6 +27,8 @@ PELVIS_SUPPORT = ("root", "spine05", "pelvis.L", "pelvis.R", "upperleg01.L", "up
 THORAX_SUPPORT = ("spine02", "spine01", "clavicle.L", "clavicle.R", "shoulder01.L", "shoulder01.R")
 # imprinted spine: flexion (deg, about the lateral axis) that flattens anny's standing lordosis
 IMPRINT_FLEX_DEG = {"spine05": 11.0, "spine04": 10.0}
+# the flexion above is scaled per body until the imprinted lumbar gap is this (m)
+IMPRINT_GAP_M = 0.010
 # soft tissue: how far the buttocks and the upper back flatten against the mat (m)
 PELVIS_SINK_M = 0.02
 THORAX_SINK_M = 0.012
@@ -132,6 +134,8 @@ class Body:
         self._last_rock_deg = 0.0
         head_v = self._vertices_of(("head",))
         self._nose = int(head_v[np.argmin(self.rest_vertices[head_v, 1])])
+        self.imprint_scale = 1.0
+        self.imprint_scale = self._calibrate_imprint()
 
     # ----- rest-pose landmarks -------------------------------------------------
     def head(self, bone: str) -> np.ndarray:
@@ -178,6 +182,18 @@ class Body:
         back = np.linalg.norm(d - np.dot(d, shank) * shank)
         return (100 * np.linalg.norm(knee - hip), 100 * np.linalg.norm(ankle - knee), 100 * back)
 
+    def _calibrate_imprint(self) -> float:
+        """Scale of ``IMPRINT_FLEX_DEG`` giving this body an imprinted lumbar gap of ``IMPRINT_GAP_M``."""
+        lo, hi = 0.0, 3.0
+        for _ in range(12):
+            self.imprint_scale = 0.5 * (lo + hi)
+            if self.pose({}).lumbar_gap_m > IMPRINT_GAP_M:
+                lo = self.imprint_scale
+            else:
+                hi = self.imprint_scale
+        self._last_rock_deg = 0.0
+        return 0.5 * (lo + hi)
+
     # ----- posing --------------------------------------------------------------
     def _deltas(self, angles: dict[str, float], rock_deg: float) -> dict[str, np.ndarray]:
         """anny 'local-ref' rotation deltas (3×3, world-aligned axes) for the sagittal angles.
@@ -187,7 +203,7 @@ class Body:
         """
         tilt = angles.get("tilt_deg", 0.0)
         d: dict[str, np.ndarray] = {}
-        ax = {b: v for b, v in IMPRINT_FLEX_DEG.items()}
+        ax = {b: v * self.imprint_scale for b, v in IMPRINT_FLEX_DEG.items()}
         ax["root"] = ax.get("root", 0.0) + tilt  # anterior tilt: superior rotates anteriorly
         for bone, share in ARCH_SHARE.items():
             ax[bone] = ax.get(bone, 0.0) - share * tilt

@@ -101,11 +101,8 @@ class Renderer:
         self.fbo = self.ctx.framebuffer(color_attachments=[self.ctx.renderbuffer((w, h), 4)])
         self.prog = self.ctx.program(vertex_shader=_VERT, fragment_shader=_FRAG)
         self.prog["mvp"].write(camera.view_proj.T.astype("f4").tobytes())
-        key = np.array([0.35, -1.0, 0.25])
-        if camera.eye_m[2] > 0:
-            key[2] = -key[2]
-        # key light from above, slightly from the camera's side; fill from the camera
-        key[2] = -np.sign(camera.eye_m[2]) * 0.6 if camera.eye_m[2] != 0 else 0.3
+        # key light from above, leaning away from the camera's side; fill from the camera
+        key = np.array([0.35, -1.0, -np.sign(camera.eye_m[2]) * 0.6 if camera.eye_m[2] != 0 else 0.3])
         key = key / np.linalg.norm(key)
         fill = np.array(camera.target_m) - np.array(camera.eye_m)
         fill = fill / np.linalg.norm(fill)
@@ -133,7 +130,7 @@ class Renderer:
         self.prog["body_xz"].value = (x_m, z_m)
         self.prog["body_half"].value = (half_len_m, 0.28)
 
-    def render(self, vertices_m: np.ndarray, faces: np.ndarray | None = None) -> np.ndarray:
+    def render(self, vertices_m: np.ndarray) -> np.ndarray:
         """Draw the body with ``vertices_m`` (V, 3) world metres; return (H, W, 3) uint8 RGB."""
         self.vbo_pos.write(vertices_m.astype("f4").tobytes())
         self.vbo_nrm.write(vertex_normals(vertices_m, self.faces).astype("f4").tobytes())

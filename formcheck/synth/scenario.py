@@ -184,8 +184,6 @@ def _plan_rep(
         kn.hold_until(th.end_s - raise_s).move(rest_knee + rng.normal(0, 1.0), raise_s, profile)
     bottom_s = t0_s + lower_s
     end_s = tracks[f"thigh_{_legs(rep.leg)[0]}_deg"].end_s
-    if swinging:
-        raise_s_eff = end_s - bottom_s
     tilt = tracks["tilt_deg"]
     if arching:
         peak = float(rng.uniform(12.0, 16.0))
