@@ -11,7 +11,9 @@ the clip is decoded with :class:`formcheck.video.VideoFileSource` and run throug
 * ``err med`` / ``err p90``: landmark error in px (truth projection vs formcheck) over
   shoulders, hips, knees, ankles and heels, all frames where the person was found;
 * ``near med`` / ``near p90``: the same for the side facing the camera only;
-* ``px/h``: the median error as a share of the image height (comparable across sizes).
+* ``px/h``: the median error as a share of the image height (comparable across sizes);
+* ``knee med`` / ``knee p90``: |2D knee angle from formcheck's raw landmarks − true 3D knee
+  angle| of the near leg, in degrees (``formcheck.geometry.joint_angle_deg``).
 
 Metrics are rows of the ``METRICS`` table (name, function, format); later stages
 (knee angle, reps, phases, faults) add rows there. Exits 1 when a clip cannot be
@@ -35,6 +37,7 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from formcheck.errors import FormcheckError  # noqa: E402
+from formcheck.geometry import joint_angle_deg  # noqa: E402
 from formcheck.pose import PoseEstimator  # noqa: E402
 from formcheck.video import VideoFileSource  # noqa: E402
 
@@ -59,7 +62,12 @@ class ClipRun:
 
     @property
     def near(self) -> tuple[int, ...]:
-        return LEFT if self.truth["camera"]["side"] == "left" else RIGHT
+        side = self.truth["camera"]["side"]
+        return LEFT if side == "left" else RIGHT if side == "right" else LEFT + RIGHT
+
+    @property
+    def near_leg(self) -> str:
+        return self.truth["camera"]["side"]
 
     @property
     def side_view(self) -> bool:
@@ -77,6 +85,17 @@ def _pct(values: np.ndarray, q: float) -> float:
     return float(np.percentile(values, q)) if len(values) else math.nan
 
 
+def knee_errors_deg(run: ClipRun) -> np.ndarray:
+    """|formcheck 2D knee angle − true 3D knee angle| of the near leg, raw landmarks (deg)."""
+    leg = run.near_leg
+    if leg not in ("left", "right"):  # pooled runs carry their own list
+        return run.truth.get("_knee_errors", np.array([]))
+    measured = joint_angle_deg(run.xy_px, "knee", leg)
+    true = np.array([f[f"knee_angle_{leg}_deg"] for f in run.truth["frames"]])
+    e = np.abs(measured - true)
+    return e[np.isfinite(e)]
+
+
 def detection_rate(run: ClipRun) -> float:
     return float(run.detected.mean()) if len(run.detected) else math.nan
 
@@ -89,6 +108,8 @@ METRICS: list[tuple[str, Callable[[ClipRun], float], str]] = [
     ("near med", lambda r: _pct(_errors(r, r.near), 50), "{:.1f}"),
     ("near p90", lambda r: _pct(_errors(r, r.near), 90), "{:.1f}"),
     ("px/h %", lambda r: 100.0 * _pct(_errors(r, BODY_LANDMARKS), 50) / r.truth["clip"]["height"], "{:.2f}"),
+    ("knee med", lambda r: _pct(knee_errors_deg(r), 50), "{:.1f}"),
+    ("knee p90", lambda r: _pct(knee_errors_deg(r), 90), "{:.1f}"),
 ]
 
 
@@ -127,7 +148,9 @@ def run_clip(video: Path, truth_path: Path) -> ClipRun:
 
 def pooled(runs: list[ClipRun]) -> ClipRun:
     """All clips as one run (for the overall row)."""
-    truth = {"camera": {"side": "left", "yaw_deg": 0.0}, "clip": {"height": float(np.median([r.truth["clip"]["height"] for r in runs]))}}
+    truth = {"camera": {"side": "all", "yaw_deg": 0.0},
+             "clip": {"height": float(np.median([r.truth["clip"]["height"] for r in runs]))},
+             "_knee_errors": np.concatenate([knee_errors_deg(r) for r in runs])}
     run = ClipRun("ALL", truth, np.concatenate([r.t_s for r in runs]), np.concatenate([r.detected for r in runs]),
                   np.concatenate([r.xy_px for r in runs]), np.concatenate([r.truth_xy_px for r in runs]),
                   sum(r.elapsed_s for r in runs))
