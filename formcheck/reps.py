@@ -48,14 +48,17 @@ import numpy as np
 from formcheck.measures import MeasureSeries, RepLeg
 from formcheck.profiles import ExerciseProfile
 
-__all__ = ["Rep", "RepEvent", "RepSegmenter", "segment_reps", "refine_times", "rep_signal", "fit_phase"]
+__all__ = ["Rep", "RepEvent", "RepSegmenter", "segment_reps", "refine_times", "rep_times", "rep_signal", "hip_signal",
+           "fit_phase"]
 
 EventKind = Literal["start", "bottom", "end", "cancel"]
 
-_LEVELS = np.round(np.arange(0.1, 0.95, 0.1), 2)  # fractions of the depth used for the time fit
+_LEVELS = np.round(np.arange(0.1, 0.95, 0.1), 2)  # fractions of the depth used for the time fit (0.1 … 0.9)
 _STILL_WINDOW_S = 1.0
 _STILL_SPREAD_CM = 3.0
-_STILL_TREND_CM = 0.5
+_STILL_TREND_CM = 1.0
+_HIP_MIN_RANGE_DEG = 20.0  # the hip angle times a rep when it moves at least this much
+_HIP_MIN_FINITE = 0.8  # … and is known in this fraction of the rep's frames
 _MIN_BASELINE_CM = 15.0
 _BASELINE_ADAPT_FRAC = 0.25
 _LEARN_FALLBACK_S = 3.0
@@ -80,18 +83,14 @@ def _cosine(u: np.ndarray) -> np.ndarray:
     return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
 
 
-def _linear(u: np.ndarray) -> np.ndarray:
-    return np.clip(u, 0.0, 1.0)
-
-
 def _blend(w: float):
     """A profile between the cosine (w = 0) and the minimum-jerk one (w = 1)."""
     return lambda u: (1.0 - w) * _cosine(u) + w * _minjerk(u)
 
 
 # Movement profiles tried by the time fit; "minjerk" is the prior when the tails are not seen.
-_SHAPES = {"minjerk": _minjerk, "cosine": _cosine, "linear": _linear,
-           **{f"blend{w:.2f}": _blend(w) for w in (0.25, 0.5, 0.75)}}
+# (a constant-velocity profile is not among them: no human movement starts with a jump in speed)
+_SHAPES = {"minjerk": _minjerk, "cosine": _cosine, **{f"blend{w:.2f}": _blend(w) for w in (0.25, 0.5, 0.75)}}
 
 
 def _profile_u(shape, levels: np.ndarray) -> np.ndarray:
@@ -208,7 +207,14 @@ def _fit_heights(fits: dict[str, tuple[float, float]], t: np.ndarray, h: np.ndar
     # Noisy tails cannot pick a profile: keep the middle one unless another fits clearly better.
     if middle is not None and middle[0] - best[0] < _SHAPE_EVIDENCE * best[0] / len(tw) * _effective_step(tw):
         best = middle
-    return best[1], best[2]
+    return _crossing_fit_of(best, results, fits)
+
+
+def _crossing_fit_of(best: tuple[float, float, float], results: dict[str, tuple[float, float, float]],
+                     fits: dict[str, tuple[float, float]]) -> tuple[float, float]:
+    """The crossing fit of the profile the height fit chose (robust to slow sway in the tails)."""
+    name = next(n for n, r in results.items() if r is best)
+    return fits[name]
 
 
 def _grid_fit(shape, tw: np.ndarray, hc: np.ndarray, t0: np.ndarray,
@@ -247,7 +253,13 @@ def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
     down = _last_crossings(t[: i_min + 1], h[: i_min + 1], levels_down, down=True)
     up = _last_crossings(t[i_min:], h[i_min:], levels_up, down=False)
     fits = fit_phase(down)
-    window = (max(t_lo, min(t0 for t0, _ in fits.values()) - 1.0), t_min) if fits and fit_heights else None
+    window = None
+    if fits and fit_heights:
+        # up to the arrival at the bottom (the lowest sample can come early with sway) but
+        # not into the raise
+        mid = fits.get(_MIDDLE_SHAPE) or next(iter(fits.values()))
+        until = _nanmin(up[0] - 0.1, max(t_min, mid[0] + mid[1]))
+        window = (max(t_lo, min(t0 for t0, _ in fits.values()) - 1.0), until)
     fit_d = _fit_heights(fits, t, h, window)
     fits = fit_phase(up)
     window = None
@@ -263,6 +275,30 @@ def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
     bottom = min(max(bottom, _nanmax(down[-1], start)), _nanmin(up[0], float(t[-1])))
     end = max(end, _nanmax(up[-1], bottom))
     return float(start), float(bottom), float(end)
+
+
+def rep_times(t: np.ndarray, heel: np.ndarray, hip: np.ndarray, i_min: int, base_cm: float,
+              coarse_start_s: float, t_lo: float = -math.inf, fit_heights: bool = True) -> tuple[float, float, float]:
+    """Start, bottom and end (s) of one rep, timed on the hip angle when it moves, else on the heel.
+
+    The hip angle follows the thigh, i.e. the movement itself; the heel height is a
+    non-linear function of thigh and knee angles (flat at the start of a straight-leg
+    raise, or while the knee straightens in a leg extension), so its tails are distorted.
+    ``t``/``heel`` are finite heel samples (``heel[i_min]`` the lowest); ``hip`` may hold NaN.
+    ``coarse_start_s`` is the machine's provisional start; ``t_lo`` the previous rep's end.
+    """
+    ok = np.isfinite(hip)
+    core = t >= coarse_start_s
+    if core.any() and ok[core].mean() >= _HIP_MIN_FINITE:
+        th, g = t[ok], -hip[ok]  # the hip angle grows as the leg lowers: flip it to go "down"
+        core_h = np.flatnonzero(th >= coarse_start_s)
+        pre = (th >= max(t_lo, coarse_start_s - 2.0)) & (th <= coarse_start_s)
+        if len(core_h) >= 3 and pre.sum() >= 3:
+            j = int(core_h[np.argmin(g[core_h])])
+            base_g = float(np.percentile(g[pre], 90))
+            if base_g - g[j] >= _HIP_MIN_RANGE_DEG:
+                return refine_times(th, g, j, base_g, t_lo, fit_heights)
+    return refine_times(t, heel, i_min, base_cm, t_lo, fit_heights)
 
 
 def _last_crossings(t: np.ndarray, h: np.ndarray, levels: np.ndarray, down: bool) -> np.ndarray:
@@ -293,6 +329,7 @@ class _Channel:
     t: list[float] = field(default_factory=list)
     h: list[float] = field(default_factory=list)
     low: list[float] = field(default_factory=list)
+    hip: list[float] = field(default_factory=list)
     frame: list[int] = field(default_factory=list)
     still: deque = field(default_factory=deque)
     learn: list[float] = field(default_factory=list)
@@ -341,7 +378,8 @@ class RepSegmenter:
                hip_left_deg: float = math.nan, hip_right_deg: float = math.nan) -> list[RepEvent]:
         """Feed one frame (time in s, heel heights in cm, NaN unknown); returns the events it caused.
 
-        The hip angles are accepted for a stable interface and are not used yet.
+        The hip angles (deg, NaN unknown) time the rep when they move enough (see
+        :func:`rep_times`); counting and depth use the heel alone.
         """
         self._frame += 1
         t = float(t_s)
@@ -349,19 +387,22 @@ class RepSegmenter:
             return []
         self._last_t = t
         left, right = float(heel_left_cm), float(heel_right_cm)
+        hip_l, hip_r = float(hip_left_deg), float(hip_right_deg)
         if self.profile.legs_together:
             pair = [v for v in (left, right) if math.isfinite(v)]
-            values = {"both": (sum(pair) / len(pair), min(pair)) if pair else (math.nan, math.nan)}
+            hips = [v for v in (hip_l, hip_r) if math.isfinite(v)]
+            values = {"both": (sum(pair) / len(pair) if pair else math.nan, min(pair) if pair else math.nan,
+                               sum(hips) / len(hips) if hips else math.nan)}
         else:
-            values = {"left": (left, left), "right": (right, right)}
+            values = {"left": (left, left, hip_l), "right": (right, right, hip_r)}
         events: list[RepEvent] = []
-        for leg, (h, low) in values.items():
-            events.extend(self._step(self._channels[leg], t, h, low))
+        for leg, (h, low, hip) in values.items():
+            events.extend(self._step(self._channels[leg], t, h, low, hip))
         return events
 
     # -- one channel -----------------------------------------------------------------
 
-    def _step(self, ch: _Channel, t: float, h: float, low: float) -> list[RepEvent]:
+    def _step(self, ch: _Channel, t: float, h: float, low: float, hip: float) -> list[RepEvent]:
         p = self.profile
         active = ch.state in ("down", "up")
         if not math.isfinite(h):
@@ -377,6 +418,7 @@ class RepSegmenter:
         ch.t.append(t)
         ch.h.append(h)
         ch.low.append(low)
+        ch.hip.append(hip)
         ch.frame.append(self._frame)
         if ch.state in ("unarmed", "idle"):
             self._trim(ch, t)
@@ -408,7 +450,7 @@ class RepSegmenter:
         """Keep only the recent history while idle."""
         if len(ch.t) > 8 and t - ch.t[0] > 2 * _HISTORY_BEFORE_S:
             k = bisect.bisect_left(ch.t, t - _HISTORY_BEFORE_S)
-            del ch.t[:k], ch.h[:k], ch.low[:k], ch.frame[:k]
+            del ch.t[:k], ch.h[:k], ch.low[:k], ch.hip[:k], ch.frame[:k]
 
     def _learn(self, ch: _Channel, t: float, h: float) -> None:
         """Update the baseline from a still second of tabletop (see the module notes)."""
@@ -486,8 +528,8 @@ class RepSegmenter:
         """Times of the rep just finished from the channel's history (see :func:`refine_times`)."""
         t = np.asarray(ch.t)
         lo = max(0, int(np.searchsorted(t, max(ch.prev_end_s, t[ch.rep_start_i] - _HISTORY_BEFORE_S))))
-        h = np.asarray(ch.h)[lo:]
-        start, bottom, end = refine_times(t[lo:], h, ch.min_i - lo, base, ch.prev_end_s, self.fit_heights)
+        start, bottom, end = rep_times(t[lo:], np.asarray(ch.h)[lo:], np.asarray(ch.hip)[lo:], ch.min_i - lo,
+                                       base, ch.t[ch.rep_start_i], ch.prev_end_s, self.fit_heights)
         low = np.asarray(ch.low)
         inside = (t >= start) & (t <= end)
         low_min = float(np.min(low[inside])) if inside.any() else ch.min_h
@@ -532,6 +574,14 @@ def rep_signal(series: MeasureSeries, leg: str) -> np.ndarray:
     return np.where(np.isfinite(left), np.where(np.isfinite(right), both, left), right)
 
 
+def hip_signal(series: MeasureSeries, leg: str) -> np.ndarray:
+    """The hip angle that times a channel's reps (deg): one leg, or the mean of both."""
+    if leg != "both":
+        return series.hip_angle_deg(leg)  # type: ignore[arg-type]
+    left, right = series.hip_angle_left_deg, series.hip_angle_right_deg
+    return np.where(np.isfinite(left), np.where(np.isfinite(right), (left + right) / 2.0, left), right)
+
+
 def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
                  baseline: Mapping[str, float] | None = None) -> list[Rep]:
     """Run the rep machine over a whole series; reps in order of start, indexed from 1.
@@ -541,16 +591,16 @@ def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
     ``depth_cm`` are measured between start and end (lowest heel of the moving leg(s)).
     """
     machine = RepSegmenter(profile, baseline, fit_heights=False)
-    for t, a, b in zip(series.t_s.tolist(), series.heel_height_left_cm.tolist(),
-                       series.heel_height_right_cm.tolist()):
-        machine.update(t, a, b)
+    for row in zip(series.t_s.tolist(), series.heel_height_left_cm.tolist(), series.heel_height_right_cm.tolist(),
+                   series.hip_angle_left_deg.tolist(), series.hip_angle_right_deg.tolist()):
+        machine.update(*row)
     t_all = series.t_s
     out: list[Rep] = []
     for leg in profile.rep_legs:
         reps = sorted((r for r in machine.reps if r.leg == leg), key=lambda r: r.start_s)
         signal = rep_signal(series, leg)
         ok = np.isfinite(signal) & np.isfinite(t_all)
-        t, h = t_all[ok], signal[ok]
+        t, h, hip = t_all[ok], signal[ok], hip_signal(series, leg)[ok]
         prev_end = -math.inf
         for k, rep in enumerate(reps):
             nxt = reps[k + 1].start_s if k + 1 < len(reps) else math.inf
@@ -561,7 +611,8 @@ def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
                 out.append(rep)
                 continue
             i_min = int(core[np.argmin(h[lo:hi][core])])
-            start, bottom, end = refine_times(t[lo:hi], h[lo:hi], i_min, rep.baseline_cm, prev_end)
+            start, bottom, end = rep_times(t[lo:hi], h[lo:hi], hip[lo:hi], i_min, rep.baseline_cm,
+                                           rep.start_s, prev_end)
             prev_end = end
             out.append(_measured(rep, series, start, bottom, end))
     out.sort(key=lambda r: r.start_s)

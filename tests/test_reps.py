@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import math
 from dataclasses import dataclass
 
@@ -262,3 +263,22 @@ def test_property_never_more_reps_than_true(seed: int, drop: float, jitter: floa
     for rep in reps:
         assert rep.start_s <= rep.bottom_s <= rep.end_s
         assert math.isfinite(rep.depth_cm)
+
+
+def test_hip_angle_times_reps_when_heel_curve_is_distorted() -> None:
+    """Straight legs: the heel barely moves while the legs leave vertical; the hip angle times the rep."""
+    planned = [Planned("both", 2.0, bottom_cm=0.0), Planned("both", 10.0, hold_s=0.2, bottom_cm=0.0)]
+    t = np.arange(0, 17.0, 1 / 30)
+    thigh_deg = 75.0 * (TOP_CM - heel_curve(t, planned, "left")) / TOP_CM  # minimum-jerk thigh angle
+    series = MeasureSeries.empty(t)
+    rng = np.random.default_rng(11)
+    for leg in ("left", "right"):
+        series.heel_height_cm(leg)[:] = 10.0 + 84.0 * np.cos(np.radians(thigh_deg)) + rng.normal(0, 0.3, len(t))
+        series.hip_angle_deg(leg)[:] = 90.0 + thigh_deg + rng.normal(0, 1.0, len(t))
+    series = smooth_series(series)
+    reps = segment_reps(series, get_profile("straight-leg"))
+    assert_matches(reps, planned, depth_tol_cm=100.0)
+    unknown = np.full(len(t), np.nan)
+    no_hips = dataclasses.replace(series, hip_angle_left_deg=unknown, hip_angle_right_deg=unknown)
+    late = segment_reps(no_hips, get_profile("straight-leg"))
+    assert len(late) == 2 and late[0].start_s - planned[0].start_s > 0.2  # the heel alone starts late
