@@ -348,7 +348,8 @@ class RepSegmenter:
     Args:
         profile: the exercise profile (thresholds, legs together or not).
         baseline_heel_height_cm: tabletop heel height per leg (``left``/``right``, or
-            ``both``) from calibration, in cm; None (or a missing leg) to learn it.
+            ``both``) from calibration, in cm; None, a missing leg, NaN or a value below
+            15 cm (no tabletop heel is that low) to learn it.
         fit_heights: refine rep times on the heights at each end (see :func:`refine_times`);
             False keeps only the cheaper crossing fit.
     """
@@ -357,12 +358,12 @@ class RepSegmenter:
                  baseline_heel_height_cm: Mapping[str, float] | None = None, fit_heights: bool = True) -> None:
         self.profile = profile
         self.fit_heights = fit_heights
-        base = dict(baseline_heel_height_cm or {})
-        for leg, value in base.items():
+        base = {}
+        for leg, value in (baseline_heel_height_cm or {}).items():
             if leg not in ("left", "right", "both"):
                 raise ValueError(f"baseline_heel_height_cm has unknown leg {leg!r}; use left, right or both")
-            if not (math.isfinite(value) and value > 0):
-                raise ValueError(f"baseline_heel_height_cm[{leg!r}] must be a positive number of cm, got {value}")
+            if value is not None and math.isfinite(value) and value >= _MIN_BASELINE_CM:
+                base[leg] = float(value)  # NaN or implausibly low (< 15 cm): learned instead
         if profile.legs_together and "both" not in base and ("left" in base or "right" in base):
             base["both"] = float(np.mean([base[k] for k in ("left", "right") if k in base]))
         self._channels = {leg: _Channel(leg, base.get(leg)) for leg in profile.rep_legs}

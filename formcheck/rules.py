@@ -8,7 +8,8 @@ during the rep (cm of lumbar lift, s of the shortest phase, cm of bounce, degree
 
 * ``arching``: lumbar lift above ``arching_lift_cm`` or pelvic tilt above
   ``arching_tilt_deg`` (both relative to the imprint baseline), held ≥ ``arching_min_s``.
-  Measures the view classifier does not trust never raise it.
+  Measures the view classifier does not trust never raise it (nor ``tabletop_lost``
+  untrusted joint angles).
 * ``swinging``: lowering or raising shorter than ``min_lower_s`` / ``min_raise_s``, or a
   heel rebound of ≥ ``bounce_cm`` within 1 s after the bottom.
 * ``tabletop_lost``: heel-tap: the moving knee outside ``knee_target_deg`` ±
@@ -38,7 +39,13 @@ FAULT_CODES: tuple[FaultCode, ...] = ("arching", "swinging", "tabletop_lost")
 _BOUNCE_WINDOW_S = 1.0
 _START_WINDOW_S = (-0.3, 0.1)  # around a rep's start: where its start position is read
 _SETUP_WINDOW_S = 0.5
-_TRUST_KEYS = {"lumbar_lift_cm": ("lumbar_lift_cm", "lumbar"), "pelvic_tilt_deg": ("pelvic_tilt_deg", "tilt", "pelvic_tilt")}
+# trust keys that gate each measure (the view classifier says "lumbar" for the silhouette
+# measures and "angles" for joint angles; tilt comes from the same silhouette as the lift)
+_TRUST_KEYS = {
+    "lumbar_lift_cm": ("lumbar_lift_cm", "lumbar"),
+    "pelvic_tilt_deg": ("pelvic_tilt_deg", "tilt", "pelvic_tilt", "lumbar"),
+    "angles": ("angles",),
+}
 
 
 @dataclass(frozen=True)
@@ -112,14 +119,16 @@ def evaluate_rep(rep: Rep, series: MeasureSeries, profile: ExerciseProfile,
                  trust: Mapping[str, bool] | None = None) -> list[Fault]:
     """Faults of one rep (at most one per code, in the order arching, swinging, tabletop_lost).
 
-    ``trust`` maps ``lumbar_lift_cm`` / ``pelvic_tilt_deg`` (or ``lumbar`` / ``tilt``) to
-    whether the view lets those measures raise faults; None trusts both.
+    ``trust`` says whether the view lets a measure raise faults: ``lumbar`` (lumbar lift and
+    pelvic tilt, both from the silhouette; or separately ``lumbar_lift_cm`` /
+    ``pelvic_tilt_deg``) and ``angles`` (knee and hip: ``tabletop_lost``). Missing keys and
+    ``trust=None`` mean trusted.
     """
     idx = np.flatnonzero((series.t_s >= rep.start_s) & (series.t_s <= rep.end_s))
     if len(idx) == 0:
         return []
     faults = [_arching(rep, series, profile, idx, trust), _swinging(rep, series, profile),
-              _tabletop(rep, series, profile, idx)]
+              _tabletop(rep, series, profile, idx) if _trusted(trust, "angles") else None]
     return [f for f in faults if f is not None]
 
 

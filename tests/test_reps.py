@@ -218,8 +218,9 @@ def test_repeated_timestamps_and_all_nan() -> None:
 def test_bad_baseline_names_leg() -> None:
     with pytest.raises(ValueError, match="knee"):
         RepSegmenter(get_profile("heel-tap"), {"knee": 40.0})
-    with pytest.raises(ValueError, match="left"):
-        RepSegmenter(get_profile("heel-tap"), {"left": -1.0})
+    machine = RepSegmenter(get_profile("heel-tap"), {"left": float("nan"), "right": 3.0})
+    assert machine.baseline_cm("left") is None and machine.baseline_cm("right") is None  # learned instead
+    assert RepSegmenter(get_profile("straight-leg"), {"left": 88.0, "right": 92.0}).baseline_cm("both") == 90.0
 
 
 def test_streaming_cost_per_frame() -> None:

@@ -125,7 +125,7 @@ def test_arching_flagged_at_its_onset() -> None:
 def test_arching_jitter_and_untrusted_not_flagged() -> None:
     reps, faults = reps_and_faults(arching_series(0.0, jitter_cm=0.5))
     assert faults == [[], []]
-    for trust in ({"lumbar_lift_cm": False, "pelvic_tilt_deg": False}, {"lumbar": False, "tilt": False}):
+    for trust in ({"lumbar_lift_cm": False, "pelvic_tilt_deg": False}, {"lumbar": False, "angles": True}):
         reps, faults = reps_and_faults(arching_series(3.0), trust=trust)
         assert faults == [[], []]
 
@@ -165,6 +165,12 @@ def test_knee_opening_flagged_small_wobble_not() -> None:
     assert fault.value == pytest.approx(130.0, abs=0.5) and fault.unit == "deg"
     assert fault.t_s == pytest.approx(3.0 + 1.5 * 20 / 40, abs=0.1)  # knee passes 110°
     assert "90° bend" in fault.message and "opened" in fault.message
+
+
+def test_untrusted_angles_raise_no_knee_fault() -> None:
+    series = knee_series(130.0)
+    reps, faults = reps_and_faults(series, trust={"angles": False, "lumbar": True})
+    assert faults == [[], []]
 
 
 def test_leg_extension_ignores_straightening_knee() -> None:
