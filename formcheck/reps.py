@@ -68,10 +68,8 @@ _HISTORY_BEFORE_S = 4.0
 _LEARN_EVERY_S = 0.1
 _MIDDLE_SHAPE = "blend0.50"
 _SHAPE_EVIDENCE = 2.0  # residual units (noise variance) another profile must win by
-_COARSE_T0_S = np.linspace(-0.4, 0.4, 17)  # offsets around the crossing fit's start (s)
-_COARSE_T_FRAC = np.linspace(0.8, 1.2, 9)  # factors on its duration
-_FINE_T0_S = np.linspace(-0.05, 0.05, 11)
-_FINE_T_FRAC = np.linspace(0.97, 1.03, 7)
+_GRID_T0_S = np.linspace(-0.2, 0.2, 9)  # offsets around a crossing fit's start (s) …
+_GRID_T_FRAC = np.linspace(0.9, 1.1, 5)  # … and factors on its duration, for the height fit
 
 
 def _minjerk(u: np.ndarray) -> np.ndarray:
@@ -199,9 +197,7 @@ def _fit_heights(fits: dict[str, tuple[float, float]], t: np.ndarray, h: np.ndar
     hc = hw - hw.mean()
     results: dict[str, tuple[float, float, float]] = {}
     for name, (t0c, dur_c) in fits.items():
-        sse, t0, dur = _grid_fit(_SHAPES[name], tw, hc, t0c + _COARSE_T0_S, dur_c * _COARSE_T_FRAC)
-        sse, t0, dur = _grid_fit(_SHAPES[name], tw, hc, t0 + _FINE_T0_S, dur * _FINE_T_FRAC)
-        results[name] = (sse, t0, dur)
+        results[name] = _grid_fit(_SHAPES[name], tw, hc, t0c + _GRID_T0_S, dur_c * _GRID_T_FRAC)
     best = min(results.values())
     middle = results.get(_MIDDLE_SHAPE)
     # Noisy tails cannot pick a profile: keep the middle one unless another fits clearly better.
@@ -250,8 +246,8 @@ def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
     hmin, t_min = float(h[i_min]), float(t[i_min])
     levels_down = base_cm - _LEVELS * (base_cm - hmin)
     levels_up = hmin + _LEVELS * (base_cm - hmin)
-    down = _last_crossings(t[: i_min + 1], h[: i_min + 1], levels_down, down=True)
-    up = _last_crossings(t[i_min:], h[i_min:], levels_up, down=False)
+    down = _transit_crossings(t[: i_min + 1], h[: i_min + 1], levels_down, down=True)
+    up = _transit_crossings(t[i_min:], h[i_min:], levels_up, down=False)
     fits = fit_phase(down)
     window = None
     if fits and fit_heights:
@@ -301,11 +297,35 @@ def rep_times(t: np.ndarray, heel: np.ndarray, hip: np.ndarray, i_min: int, base
     return refine_times(t, heel, i_min, base_cm, t_lo, fit_heights)
 
 
-def _last_crossings(t: np.ndarray, h: np.ndarray, levels: np.ndarray, down: bool) -> np.ndarray:
-    """Time of the last crossing of each level (downwards or upwards), interpolated; NaN if none."""
+def _transit_crossings(t: np.ndarray, h: np.ndarray, levels: np.ndarray, down: bool) -> np.ndarray:
+    """Times (interpolated) at which one monotone transit crosses each level; NaN if not crossed.
+
+    ``levels`` are in the order the movement passes them. The transit is anchored on the
+    middle level (the last downward crossing before the lowest point for a lowering, the
+    first upward one after it for a raise); earlier levels take their last crossing before
+    the anchor and later levels their first crossing after it, so jitter around a plateau
+    or at the bottom does not pull a time away from the transit.
+    """
     out = np.full(len(levels), np.nan)
     if len(h) < 2:
         return out
+    sign = -1.0 if down else 1.0
+    past = (sign * h[None, :]) >= (sign * levels[:, None])
+    cross = ~past[:, :-1] & past[:, 1:]
+    mid = len(levels) // 2
+    anchors = np.flatnonzero(cross[mid])
+    if len(anchors) == 0:
+        return out
+    ref = int(anchors[-1] if down else anchors[0])
+    for k in range(len(levels)):
+        idx = np.flatnonzero(cross[k])
+        idx = idx[idx <= ref] if k < mid else idx[idx >= ref] if k > mid else np.array([ref])
+        if len(idx):
+            i = int(idx[-1] if k < mid else idx[0])
+            dh = h[i + 1] - h[i]
+            frac = 0.0 if dh == 0 else (levels[k] - h[i]) / dh
+            out[k] = t[i] + float(np.clip(frac, 0.0, 1.0)) * (t[i + 1] - t[i])
+    return out
     sign = -1.0 if down else 1.0
     above = (sign * h[None, :]) >= (sign * levels[:, None])  # "past" the level
     cross = ~above[:, :-1] & above[:, 1:]
