@@ -1,7 +1,8 @@
 """Command line: parses arguments and calls the library; errors become one line on stderr.
 
     formcheck --version
-    formcheck analyze VIDEO [--out DIR] [--model PATH] [--quiet]
+    formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
+                            [--model PATH] [--quiet]
 """
 
 from __future__ import annotations
@@ -12,6 +13,9 @@ from typing import Sequence
 
 from formcheck import __version__
 from formcheck.errors import FormcheckError
+from formcheck.profiles import PROFILES
+
+EXERCISES: tuple[str, ...] = tuple(PROFILES)
 
 EXIT_INTERRUPTED = 130
 
@@ -24,9 +28,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"formcheck {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    analyze = commands.add_parser("analyze", help="analyse a recorded video file",
-                                  description="Analyse a recorded video: writes frames.csv into DIR.")
+    analyze = commands.add_parser(
+        "analyze", help="analyse a recorded video file",
+        description="Analyse a recorded video: writes report.json and frames.csv into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
+    analyze.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
+                         help="exercise profile (default: %(default)s)")
     analyze.add_argument("--out", metavar="DIR",
                          help="output folder (default: <video name>_formcheck next to the video; "
                               "existing files of the same names are replaced)")
@@ -40,14 +47,26 @@ def run_analyze(args: argparse.Namespace) -> int:
     """``formcheck analyze``: run the pipeline and say where the outputs are."""
     from formcheck.pipeline import analyze_video
 
-    result = analyze_video(args.video, out_dir=args.out, model_path=args.model,
-                           show_progress=not args.quiet)
+    result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
+                           model_path=args.model, show_progress=not args.quiet)
     fps = result.frames_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
     print(f"analysed {result.frames_analysed} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s); "
           f"person found in {result.detection_rate:.0%} of frames")
+    print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
     return 0
+
+
+def summary_text(report: dict) -> str:
+    """A few lines for the terminal: reps per leg, faults, advice, warnings."""
+    summary = report.get("summary", {})
+    reps = ", ".join(f"{leg} {count}" for leg, count in summary.get("reps", {}).items()) or "none"
+    faults = ", ".join(f"{code} {count}" for code, count in summary.get("faults", {}).items() if count)
+    lines = [f"reps: {reps}; clean: {summary.get('clean_reps', 0)}; faults: {faults or 'none'}"]
+    lines += [f"advice: {line}" for line in summary.get("advice", [])]
+    lines += [f"warning: {line}" for line in report.get("warnings", [])]
+    return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -1,7 +1,9 @@
-"""The one place that wires the stages: source → pose → sinks.
+"""The one place that wires the stages: source → pose → recorder (calibration, geometry,
+silhouette) → smoothing → reps → rules → report files.
 
-Everything the CLI can do is a call here. Outputs are streamed and published even when
-the run stops early (Ctrl-C, a bad frame), so whatever was analysed is saved.
+Everything the CLI can do is a call here. The report files are written also when the
+run stops early (Ctrl-C, a decoding error): whatever was analysed is saved, with
+``complete: false`` in report.json.
 """
 
 from __future__ import annotations
@@ -10,20 +12,45 @@ import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from formcheck import __version__
+from formcheck.calibration import Calibration
 from formcheck.errors import FormcheckError, OutputError
+from formcheck.filters import file_smoothers, smooth_series
+from formcheck.measures import MeasureSeries
 from formcheck.pose import PoseEstimator
+from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.progress import ProgressBar
-from formcheck.report.frames_csv import FramesCsvWriter
+from formcheck.recorder import MeasureRecorder
+from formcheck.report.frames_csv import write_frames_csv
+from formcheck.report.json_report import ReportInputs, SourceInfo, build_report, write_report_json
+from formcheck.reps import Rep, segment_reps
+from formcheck.rules import Fault, end_range, evaluate_rep, evaluate_setup, summarize
 from formcheck.video import VideoFileSource, VideoInfo
 
 FRAMES_CSV = "frames.csv"
+REPORT_JSON = "report.json"
 
 
 class NoPersonError(FormcheckError):
     """The whole video was analysed and nobody was found."""
 
     exit_code = 3
+
+
+@dataclass
+class SessionResult:
+    """What the measuring stages made of a session."""
+
+    series: MeasureSeries
+    calibration: Calibration | None
+    reps: list[Rep]
+    faults: list[list[Fault]]  # faults[k] belong to reps[k]
+    setup_faults: list[Fault]  # a start position that is not the exercise's
+    summary: dict[str, Any]
+    end_range: dict[str, Any]
+    warnings: list[str]
 
 
 @dataclass
@@ -37,6 +64,8 @@ class AnalysisResult:
     elapsed_s: float = 0.0
     complete: bool = False
     outputs: dict[str, Path] = field(default_factory=dict)
+    session: SessionResult | None = None
+    report: dict[str, Any] = field(default_factory=dict)
 
     @property
     def detection_rate(self) -> float:
@@ -63,33 +92,91 @@ def prepare_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
+def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> SessionResult:
+    """Smooth the recorded measurements, find reps, judge them, and summarise."""
+    calibration = recorder.finish()
+    series = smooth_series(recorder.series(), file_smoothers())
+    warnings: list[str] = []
+    if calibration is not None and calibration.warning:
+        warnings.append(calibration.warning)
+    if calibration is not None and calibration.view.advice:
+        warnings.append(f"camera: {calibration.view.advice}")
+    baseline = dict(calibration.heel_height_cm) if calibration is not None and calibration.ok else None
+    reps = segment_reps(series, profile, baseline) if calibration is not None else []
+    trust = dict(calibration.view.trust) if calibration is not None else None
+    faults = [evaluate_rep(rep, series, profile, trust) for rep in reps]
+    setup_faults = evaluate_setup(series, profile) if calibration is not None else []
+    if trust is not None and not trust.get("lumbar", False):
+        warnings.append("the lower back cannot be judged from this camera view, so arching is not checked")
+    ranges = end_range(reps, faults, series)
+    return SessionResult(series=series, calibration=calibration, reps=reps, faults=faults,
+                         setup_faults=setup_faults,
+                         summary=summarize(reps, faults, profile, ranges, setup_faults),
+                         end_range=ranges, warnings=warnings)
+
+
+def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, source: SourceInfo,
+                          profile: ExerciseProfile, out_dir: Path, complete: bool) -> tuple[dict[str, Path], dict]:
+    """Write frames.csv and report.json into ``out_dir``; returns their paths and the report."""
+    frames_csv = out_dir / FRAMES_CSV
+    write_frames_csv(frames_csv, recorder.frame_table(session.series))
+    warnings = list(session.warnings)
+    if not complete:
+        warnings.insert(0, "the analysis was interrupted: this report covers only the frames analysed")
+    report = build_report(ReportInputs(
+        source=source, exercise=profile.name, series=session.series, reps=session.reps,
+        faults=session.faults, setup_faults=session.setup_faults, summary=session.summary,
+        calibration=session.calibration,
+        end_range=session.end_range, complete=complete, warnings=warnings, version=__version__))
+    report_json = out_dir / REPORT_JSON
+    write_report_json(report_json, report)
+    return {"frames_csv": frames_csv, "report_json": report_json}, report
+
+
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
-                  model_path: str | os.PathLike[str] | None = None,
+                  exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
                   show_progress: bool = True) -> AnalysisResult:
-    """Run the pose model over every frame of ``video_path`` and write ``frames.csv`` to ``out_dir``.
+    """Analyse a recorded video and write frames.csv and report.json into ``out_dir``.
 
     Raises:
-        VideoError, ModelError, OutputError: bad input, explained in one sentence.
-        NoPersonError: nobody was found in any frame (frames.csv is still written).
+        VideoError, ModelError, OutputError, ValueError (unknown exercise): bad input.
+        NoPersonError: nobody was found in any frame (the files are still written).
+        KeyboardInterrupt: after writing the report of the frames analysed so far.
     """
+    profile = get_profile(exercise)
     video_path = Path(video_path)
     source = VideoFileSource(video_path)
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
     result = AnalysisResult(source=source.info, out_dir=target)
+    recorder = MeasureRecorder()
     started = time.monotonic()
-    with PoseEstimator(model_path, mode="video") as estimator, \
-            FramesCsvWriter(target / FRAMES_CSV) as frames_csv, \
-            ProgressBar(source.info.frame_count, "analyze", enabled=show_progress) as progress:
-        result.outputs["frames_csv"] = frames_csv.path
-        for frame in source:
-            pose = estimator.estimate(frame)
-            frames_csv.write(frame.index, pose)
-            result.frames_analysed += 1
-            result.frames_detected += pose.detected
-            progress.update()
+    try:
+        with PoseEstimator(model_path, mode="video") as estimator, \
+                ProgressBar(source.info.frame_count, "analyze", enabled=show_progress) as progress:
+            for frame in source:
+                pose = estimator.estimate(frame)
+                recorder.update(pose, frame.index)
+                result.frames_analysed += 1
+                result.frames_detected += pose.detected
+                progress.update()
         result.complete = True
-    result.elapsed_s = time.monotonic() - started
+    finally:
+        result.elapsed_s = time.monotonic() - started
+        if result.frames_analysed:
+            _finish(result, recorder, profile, video_path)
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
     return result
+
+
+def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: ExerciseProfile,
+            video_path: Path) -> None:
+    info = result.source
+    times = recorder.t_s
+    duration_s = float(times[-1] - times[0]) + (1.0 / info.fps if info.fps > 0 else 0.0)
+    source = SourceInfo(path=str(video_path), fps=info.fps, frames=result.frames_analysed,
+                        duration_s=duration_s, width=info.width, height=info.height)
+    result.session = summarise_session(recorder, profile)
+    result.outputs, result.report = write_session_outputs(
+        recorder, result.session, source, profile, result.out_dir, result.complete)

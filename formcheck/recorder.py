@@ -14,6 +14,7 @@ from formcheck.calibration import Calibration, CalibrationSettings, Calibrator
 from formcheck.geometry import HEEL, leg_angles_deg
 from formcheck.landmarks import NUM_LANDMARKS, Pose
 from formcheck.measures import LEGS, MeasureSeries
+from formcheck.report.frames_csv import FrameTable
 from formcheck.silhouette import SilhouetteMeter
 
 _GROW_BY = 1024
@@ -30,19 +31,25 @@ class MeasureRecorder:
         self._t_s = np.empty(_GROW_BY)
         self._xy_px = np.empty((_GROW_BY, NUM_LANDMARKS, 2), dtype=np.float32)
         self._world_m = np.empty((_GROW_BY, NUM_LANDMARKS, 3), dtype=np.float32)
+        self._visibility = np.empty((_GROW_BY, NUM_LANDMARKS), dtype=np.float32)
+        self._people = np.empty(_GROW_BY, dtype=np.int16)
+        self._frame_index = np.empty(_GROW_BY, dtype=np.int64)
         self._silhouette = np.empty((_GROW_BY, 3))  # lumbar lift px, pelvic tilt deg, back gap px
         self.image_size: tuple[int, int] | None = None
 
     def __len__(self) -> int:
         return self._count
 
-    def update(self, pose: Pose) -> None:
+    def update(self, pose: Pose, frame_index: int | None = None) -> None:
         """Record one frame (missing poses included, so times stay complete)."""
         self._grow()
         i = self._count
+        self._frame_index[i] = i if frame_index is None else frame_index
         self._t_s[i] = pose.t_s
         self._xy_px[i] = pose.xy_px
         self._world_m[i] = pose.world_m
+        self._visibility[i] = pose.visibility
+        self._people[i] = pose.num_candidates
         self._silhouette[i] = np.nan
         self._count += 1
         self.image_size = pose.image_size
@@ -82,7 +89,8 @@ class MeasureRecorder:
         if self._count < len(self._t_s):
             return
         size = len(self._t_s) + max(_GROW_BY, len(self._t_s) // 2)
-        for name in ("_t_s", "_xy_px", "_world_m", "_silhouette"):
+        for name in ("_t_s", "_xy_px", "_world_m", "_visibility", "_people", "_frame_index",
+                     "_silhouette"):
             old = getattr(self, name)
             new = np.empty((size,) + old.shape[1:], dtype=old.dtype)
             new[: self._count] = old[: self._count]
@@ -128,3 +136,11 @@ class MeasureRecorder:
         """The gap under the lower back (second opinion), cm above its imprint value."""
         scale = self.calibration.cm_per_px if self.calibration is not None else np.nan
         return self._silhouette[: self._count, 2] * scale
+
+    def frame_table(self, series: MeasureSeries) -> FrameTable:
+        """What frames.csv holds: ``series`` (e.g. smoothed) beside the raw landmarks."""
+        count = self._count
+        return FrameTable(series=series, frame_index=self._frame_index[:count].copy(),
+                          people=self._people[:count].copy(), back_gap_cm=self.back_gap_cm,
+                          xy_px=self.xy_px, visibility=self._visibility[:count].astype(np.float64),
+                          world_m=self.world_m)

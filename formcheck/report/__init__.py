@@ -1,6 +1,6 @@
-"""Report sinks: per-frame CSV now; JSON and HTML reports build on the same pattern."""
+"""Report sinks: per-frame CSV, the per-rep JSON report (HTML builds on them)."""
 
 from formcheck.report.atomic import AtomicTextFile
-from formcheck.report.frames_csv import FramesCsvWriter, frames_csv_header
+from formcheck.report.frames_csv import FrameTable, frames_csv_header, write_frames_csv
 
-__all__ = ["AtomicTextFile", "FramesCsvWriter", "frames_csv_header"]
+__all__ = ["AtomicTextFile", "FrameTable", "frames_csv_header", "write_frames_csv"]

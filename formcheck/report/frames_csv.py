@@ -1,72 +1,74 @@
-"""``frames.csv``: one row per analysed frame (time, detection, landmark coordinates).
+"""``frames.csv``: one row per analysed frame — the measurements, then the raw landmarks.
 
-Empty cells mean unknown (the person was not found). Columns: ``t_s``, ``frame``,
-``detected`` (1/0), ``people`` (how many the model saw), then for every landmark
-``<name>_x_px``, ``<name>_y_px``, ``<name>_visibility``, ``<name>_wx_m``,
-``<name>_wy_m``, ``<name>_wz_m`` (MediaPipe world coordinates, hip-centred).
+Columns: ``t_s``, ``frame``, ``detected`` (1/0), ``people`` (how many the model saw), the
+contract's measurement columns (``knee_angle_left_deg`` … ``pelvic_tilt_deg``, see
+:data:`formcheck.measures.SIGNAL_COLUMNS`), ``back_gap_cm``, then for every landmark
+``<name>_x_px``, ``<name>_y_px``, ``<name>_visibility`` and world coordinates
+``<name>_wx_m``, ``<name>_wy_m``, ``<name>_wz_m`` (metres, hip-centred). Empty cells mean
+unknown. Written in one go (vectorised formatting) through an atomic rename.
 """
 
 from __future__ import annotations
 
-import csv
-import math
 import os
-from typing import Iterable
+from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.landmarks import LANDMARK_NAMES, Pose
+from formcheck.landmarks import LANDMARK_NAMES
+from formcheck.measures import SIGNAL_COLUMNS, MeasureSeries
 from formcheck.report.atomic import AtomicTextFile
 
-LANDMARK_FIELDS: tuple[str, ...] = ("x_px", "y_px", "visibility", "wx_m", "wy_m", "wz_m")
+LANDMARK_FIELDS: tuple[tuple[str, int], ...] = (
+    ("x_px", 2), ("y_px", 2), ("visibility", 3), ("wx_m", 4), ("wy_m", 4), ("wz_m", 4))
+SIGNAL_DIGITS = 2
+
+
+@dataclass(frozen=True)
+class FrameTable:
+    """Everything frames.csv holds, as arrays over n frames."""
+
+    series: MeasureSeries
+    frame_index: np.ndarray  # (n,)
+    people: np.ndarray  # (n,)
+    back_gap_cm: np.ndarray  # (n,)
+    xy_px: np.ndarray  # (n, 33, 2)
+    visibility: np.ndarray  # (n, 33)
+    world_m: np.ndarray  # (n, 33, 3)
 
 
 def frames_csv_header() -> list[str]:
     """Column names of frames.csv, in order."""
-    columns = ["t_s", "frame", "detected", "people"]
-    columns += [f"{name}_{field}" for name in LANDMARK_NAMES for field in LANDMARK_FIELDS]
+    columns = ["t_s", "frame", "detected", "people", *SIGNAL_COLUMNS, "back_gap_cm"]
+    columns += [f"{name}_{field}" for name in LANDMARK_NAMES for field, _ in LANDMARK_FIELDS]
     return columns
 
 
-def _cell(value: float, digits: int) -> str:
-    return "" if not math.isfinite(value) else f"{value:.{digits}f}"
+def _format(values: np.ndarray, digits: int) -> np.ndarray:
+    """Fixed-point strings, empty where the value is not finite."""
+    values = np.asarray(values, dtype=np.float64)
+    text = np.char.mod(f"%.{digits}f", np.where(np.isfinite(values), values, 0.0))
+    return np.where(np.isfinite(values), text, "")
 
 
-def frame_row(frame_index: int, pose: Pose) -> list[str]:
-    """The CSV cells for one frame."""
-    per_landmark = np.column_stack([pose.xy_px, pose.visibility, pose.world_m])
-    digits = (2, 2, 3, 4, 4, 4)
-    cells = [f"{pose.t_s:.4f}", str(frame_index), "1" if pose.detected else "0",
-             str(pose.num_candidates)]
-    for values in per_landmark:
-        cells += [_cell(float(v), d) for v, d in zip(values, digits)]
-    return cells
+def _integer(values: np.ndarray) -> np.ndarray:
+    return np.char.mod("%d", np.asarray(values, dtype=np.int64))
 
 
-class FramesCsvWriter:
-    """Streams frames.csv row by row; the file appears (atomically) when closed."""
-
-    def __init__(self, path: str | os.PathLike[str]) -> None:
-        self._target = AtomicTextFile(path)
-        self.path = self._target.path
-        self.rows = 0
-        self._writer: csv.writer | None = None  # type: ignore[valid-type]
-
-    def __enter__(self) -> FramesCsvWriter:
-        self._writer = csv.writer(self._target.open())
-        self._writer.writerow(frames_csv_header())
-        return self
-
-    def write(self, frame_index: int, pose: Pose) -> None:
-        """Append one frame."""
-        assert self._writer is not None, "use FramesCsvWriter as a context manager"
-        self._writer.writerow(frame_row(frame_index, pose))
-        self.rows += 1
-
-    def write_all(self, rows: Iterable[tuple[int, Pose]]) -> None:
-        """Append many frames."""
-        for frame_index, pose in rows:
-            self.write(frame_index, pose)
-
-    def __exit__(self, *exc_info: object) -> None:
-        self._target.close()
+def write_frames_csv(path: str | os.PathLike[str], table: FrameTable) -> int:
+    """Write frames.csv (atomically); returns the number of rows."""
+    series = table.series
+    columns = [_format(series.t_s, 4), _integer(table.frame_index), _integer(series.detected),
+               _integer(table.people)]
+    columns += [_format(getattr(series, name), SIGNAL_DIGITS) for name in SIGNAL_COLUMNS]
+    columns.append(_format(table.back_gap_cm, SIGNAL_DIGITS))
+    per_landmark = np.concatenate([table.xy_px, table.visibility[..., None], table.world_m], axis=-1)
+    for landmark in range(len(LANDMARK_NAMES)):
+        for field_index, (_, digits) in enumerate(LANDMARK_FIELDS):
+            columns.append(_format(per_landmark[:, landmark, field_index], digits))
+    with AtomicTextFile(path) as handle:
+        handle.write(",".join(frames_csv_header()) + "\n")
+        if len(series):
+            rows = np.stack(columns, axis=1)
+            handle.write("\n".join(",".join(row) for row in rows.tolist()) + "\n")
+    return len(series)

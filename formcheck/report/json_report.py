@@ -1,0 +1,169 @@
+"""``report.json``: the per-rep report of the contract (schema version 1, DESIGN.md).
+
+Stable keys: ``schema_version``, ``source``, ``exercise``, ``calibration``, ``reps``,
+``summary``. Added here (allowed by the contract): ``formcheck_version``, ``complete``
+(False when the run was interrupted), ``view`` (camera view and which measures it allows),
+``end_range`` (per leg), ``setup_faults`` (a start position that is not the exercise's),
+``warnings``.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+from dataclasses import dataclass, field
+from typing import Any, Mapping, Protocol, Sequence
+
+import numpy as np
+
+from formcheck.measures import LEGS, MeasureSeries
+from formcheck.report.atomic import AtomicTextFile
+
+SCHEMA_VERSION = 1
+
+
+class RepLike(Protocol):
+    index: int
+    leg: str
+    start_s: float
+    bottom_s: float
+    end_s: float
+    lower_s: float
+    raise_s: float
+    heel_height_min_cm: float
+
+
+class FaultLike(Protocol):
+    code: str
+    t_s: float
+    value: float
+    message: str
+
+
+@dataclass(frozen=True)
+class SourceInfo:
+    """What was analysed: ``path`` (or camera), frame rate, frames analysed, size."""
+
+    path: str
+    fps: float
+    frames: int
+    duration_s: float
+    width: int
+    height: int
+
+
+@dataclass
+class ReportInputs:
+    """Everything the report is built from."""
+
+    source: SourceInfo
+    exercise: str
+    series: MeasureSeries
+    reps: Sequence[RepLike]
+    faults: Sequence[Sequence[FaultLike]]  # faults[k] belong to reps[k]
+    summary: dict[str, Any]
+    setup_faults: Sequence[FaultLike] = ()
+    calibration: Any | None = None  # formcheck.calibration.Calibration
+    end_range: dict[str, Any] = field(default_factory=dict)
+    complete: bool = True
+    warnings: list[str] = field(default_factory=list)
+    version: str = ""
+
+
+def _number(value: float, digits: int = 2) -> float | None:
+    """Rounded, or None (JSON null) when unknown."""
+    return round(float(value), digits) if value is not None and math.isfinite(value) else None
+
+
+def _extreme(values: np.ndarray, pick: Any) -> float | None:
+    finite = values[np.isfinite(values)]
+    return _number(float(pick(finite))) if finite.size else None
+
+
+def rep_entry(rep: RepLike, faults: Sequence[FaultLike], series: MeasureSeries) -> dict[str, Any]:
+    """One element of ``reps``: times, phase durations, ranges of the measures, faults."""
+    inside = (series.t_s >= rep.start_s) & (series.t_s <= rep.end_s)
+    legs = LEGS if rep.leg == "both" else (rep.leg,)
+    knee = np.concatenate([series.knee_angle_deg(leg)[inside] for leg in legs])  # type: ignore[arg-type]
+    return {
+        "index": rep.index, "leg": rep.leg,
+        "start_s": _number(rep.start_s), "bottom_s": _number(rep.bottom_s), "end_s": _number(rep.end_s),
+        "lower_s": _number(rep.lower_s), "raise_s": _number(rep.raise_s),
+        "knee_angle_min_deg": _extreme(knee, np.min), "knee_angle_max_deg": _extreme(knee, np.max),
+        "heel_height_min_cm": _number(rep.heel_height_min_cm),
+        "lumbar_lift_max_cm": _extreme(series.lumbar_lift_cm[inside], np.max),
+        "pelvic_tilt_max_deg": _extreme(series.pelvic_tilt_deg[inside], np.max),
+        "faults": [fault_entry(f) for f in faults],
+    }
+
+
+def fault_entry(fault: FaultLike) -> dict[str, Any]:
+    """One fault: code, time, measured value, the coach's words."""
+    return {"code": fault.code, "t_s": _number(fault.t_s), "value": _number(fault.value),
+            "message": fault.message}
+
+
+def calibration_entry(calibration: Any | None) -> dict[str, Any]:
+    """``calibration``: the imprint window, whether it was a still tabletop, and baselines."""
+    if calibration is None:
+        return {"start_s": None, "end_s": None, "ok": False,
+                "warning": "no person found, so nothing could be calibrated"}
+    return {"start_s": _number(calibration.start_s), "end_s": _number(calibration.end_s),
+            "ok": bool(calibration.ok), "warning": calibration.warning,
+            "cm_per_px": _number(calibration.cm_per_px, 4),
+            "heel_height_cm": {leg: _number(v) for leg, v in calibration.heel_height_cm.items()},
+            "knee_angle_deg": {leg: _number(v) for leg, v in calibration.knee_angle_deg.items()}}
+
+
+def view_entry(calibration: Any | None) -> dict[str, Any] | None:
+    """``view``: where the camera is and which measures that view allows."""
+    if calibration is None:
+        return None
+    view = calibration.view
+    return {"view": view.view, "near_side": view.near_side, "toward": view.toward,
+            "yaw_deg": _number(view.yaw_deg, 1), "body_fraction": _number(view.body_fraction, 3),
+            "trust": dict(view.trust), "advice": view.advice}
+
+
+def build_report(inputs: ReportInputs) -> dict[str, Any]:
+    """The report as plain JSON-able data."""
+    source = inputs.source
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "formcheck_version": inputs.version,
+        "complete": inputs.complete,
+        "source": {"path": source.path, "fps": _number(source.fps, 3), "frames": source.frames,
+                   "duration_s": _number(source.duration_s), "width": source.width,
+                   "height": source.height},
+        "exercise": inputs.exercise,
+        "calibration": calibration_entry(inputs.calibration),
+        "view": view_entry(inputs.calibration),
+        "setup_faults": [fault_entry(f) for f in inputs.setup_faults],
+        "reps": [rep_entry(rep, faults, inputs.series) for rep, faults in zip(inputs.reps, inputs.faults)],
+        "end_range": inputs.end_range,
+        "summary": inputs.summary,
+        "warnings": list(inputs.warnings),
+    }
+
+
+def write_report_json(path: str | os.PathLike[str], report: Mapping[str, Any]) -> None:
+    """Write the report atomically (a crash never leaves half a JSON file)."""
+    with AtomicTextFile(path) as handle:
+        json.dump(jsonable(report), handle, indent=2, allow_nan=False)
+        handle.write("\n")
+
+
+def jsonable(value: Any) -> Any:
+    """Plain Python data: numpy scalars and arrays converted, NaN and infinities → None."""
+    if isinstance(value, Mapping):
+        return {str(key): jsonable(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(item) for item in value]
+    if isinstance(value, np.ndarray):
+        return jsonable(value.tolist())
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
