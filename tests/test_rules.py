@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -249,3 +250,52 @@ def test_fault_to_dict() -> None:
     fault = Fault("arching", 4.0, 3.1, "back lifting", 12.0, "cm")
     assert fault.to_dict() == {"code": "arching", "t_s": 4.0, "value": 3.1, "message": "back lifting",
                                "heel_height_cm": 12.0, "unit": "cm"}
+
+
+# -- the planned sample clips (motion and faults only, no rendering) ------------------
+
+
+def _planned_clips() -> list:
+    try:
+        from formcheck.synth.spec import load_specs
+    except ImportError:  # pragma: no cover - the synth package is optional here
+        return []
+    specs = Path(__file__).resolve().parents[1] / "samples" / "specs.toml"
+    return load_specs(specs) if specs.is_file() else []
+
+
+def _measured_like(spec, noise: float, seed: int = 0):  # type: ignore[no-untyped-def]
+    """The measurement table of a clip's planned motion, with measurement noise added."""
+    from formcheck.synth.motion import frame_times_s
+    from formcheck.synth.scenario import LegGeometry, build_scenario
+
+    scenario, geom = build_scenario(spec), LegGeometry()
+    t = frame_times_s(scenario.duration_s, spec.fps_num, spec.fps_den)
+    tracks = scenario.sample(t)
+    rng = np.random.default_rng(seed)
+    series = MeasureSeries.empty(t)
+    series.detected[:] = 1.0
+    for leg in ("left", "right"):
+        thigh, knee = tracks[f"thigh_{leg}_deg"], tracks[f"knee_{leg}_deg"]
+        heel = np.array([geom.heel_height_cm(a, b) for a, b in zip(thigh, knee)])
+        series.heel_height_cm(leg)[:] = heel + rng.normal(0, noise, len(t))
+        series.knee_angle_deg(leg)[:] = knee + rng.normal(0, 4 * noise, len(t))
+        series.hip_angle_deg(leg)[:] = 90.0 + thigh + rng.normal(0, 4 * noise, len(t))
+    series.pelvic_tilt_deg[:] = tracks["tilt_deg"] + rng.normal(0, 2 * noise, len(t))
+    series.lumbar_lift_cm[:] = 0.2 * tracks["tilt_deg"] + rng.normal(0, 0.3 * noise, len(t))  # ~3 cm at 15°
+    return scenario, smooth_series(series)
+
+
+@pytest.mark.parametrize("spec", _planned_clips(), ids=lambda s: s.name)
+def test_planned_sample_clips(spec) -> None:  # type: ignore[no-untyped-def]
+    """Every planned clip of samples/specs.toml: exact reps, legs and faults; times within 0.35 s."""
+    scenario, series = _measured_like(spec, noise=0.5)
+    profile = get_profile(spec.exercise)
+    reps, faults = reps_and_faults(series, profile)
+    assert [r.leg for r in reps] == [p.leg for p in scenario.reps]
+    for rep, rep_faults, plan in zip(reps, faults, scenario.reps):
+        assert sorted(codes(rep_faults)) == sorted(plan.faults), (rep.index, rep_faults)
+        assert rep.start_s == pytest.approx(plan.start_s, abs=0.35)
+        assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.35)
+        assert rep.end_s == pytest.approx(plan.end_s, abs=0.35)
+    assert bool(evaluate_setup(series, profile)) == (scenario.setup_end_s is not None)
