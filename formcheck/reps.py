@@ -16,9 +16,10 @@ together, on the mean of the two heels) goes
   ``min_depth_frac`` of the baseline is a partial rep: it ends with a ``cancel``.
 
 Baseline: the tabletop heel height per channel, from calibration or learned. While a
-channel is idle, a still second (10–90 % spread ≤ 3 cm, first and last quarter ≤ 0.5 cm apart) updates it to its median when
-that is within 25 % of the current value (or ≥ 15 cm when there is none yet); without a
-still second in the first 3 s it falls back to the 90th percentile of those samples.
+channel is idle, a still second (10–90 % spread ≤ 3 cm, first and last quarter ≤ 1 cm
+apart) updates it to its median when that is within 25 % of the current value (or
+≥ 15 cm when there is none yet); without a still second in the first 3 s it falls back
+to the 90th percentile of those samples.
 
 Missing data: NaN frames are skipped. A gap longer than ``max_gap_s`` inside a rep drops
 that rep (``cancel``) and the channel must see its tabletop again before the next start,
@@ -26,13 +27,21 @@ so a gap never produces a double count. Frames whose timestamp is not after the
 previous one are ignored (but still count as frames for the frame index).
 
 Times: threshold crossings are late by design, so at the end of a rep its times are
-refined from the whole curve: the times the heel crosses 10 %, 20 %, …, 90 % of the depth
-are fitted with a minimum-jerk, cosine and linear movement profile (least squares on
-``t = t0 + T·u(level)``); the best fit gives the start (``t0``) and the bottom (arrival
-at the lowest point, ``t0 + T``) of the lowering and the end of the raise. A flat
+refined from the whole curve (:func:`rep_times`). The signal is the hip angle when it
+moves ≥ 20° and is known in ≥ 80 % of the frames (it follows the thigh, i.e. the movement
+itself), else the heel height (distorted at the tails for straight legs and leg
+extensions). The times one monotone transit crosses 10 %, 20 %, …, 90 % of the depth
+are fitted with ``t = t0 + T·u(level)`` for movement profiles from cosine to minimum-jerk
+(least squares); the profiles agree between 10 and 90 % but not in the tails, so a
+least-squares fit of each to the samples themselves picks one, falling back to the
+middle blend when noise cannot tell. The fit gives the start (``t0``) and the bottom
+(arrival at the lowest point, ``t0 + T``) of the lowering and the end of the raise. A
 bottom hold therefore belongs to the raise phase (``raise_s`` includes it), as in the
-ground truth of ``samples/``. Streaming ``start`` and ``bottom`` events carry the
-provisional times known at that frame; the ``end`` event carries the refined :class:`Rep`.
+ground truth of ``samples/``. On the planned motion of the sample clips with 0.5 cm /
+2° measurement noise, starts, bottoms and ends fall within 0.35 s of the truth (most
+within 0.2 s). Streaming ``start`` and ``bottom`` events carry the provisional times
+known at that frame; the ``end`` event carries the refined :class:`Rep`, whose raise is
+fitted without the plateau after it (``segment_reps`` refits it with the whole series).
 """
 
 from __future__ import annotations
@@ -67,7 +76,7 @@ _SETTLE_WINDOW_S = 0.3
 _HISTORY_BEFORE_S = 4.0
 _LEARN_EVERY_S = 0.1
 _MIDDLE_SHAPE = "blend0.50"
-_SHAPE_EVIDENCE = 2.0  # residual units (noise variance) another profile must win by
+_SHAPE_EVIDENCE = 2.0  # noise variances by which another profile must beat the middle blend
 _GRID_T0_S = np.linspace(-0.2, 0.2, 9)  # offsets around a crossing fit's start (s) …
 _GRID_T_FRAC = np.linspace(0.9, 1.1, 5)  # … and factors on its duration, for the height fit
 
@@ -176,14 +185,16 @@ def fit_phase(times: np.ndarray) -> dict[str, tuple[float, float]]:
 
 def _fit_heights(fits: dict[str, tuple[float, float]], t: np.ndarray, h: np.ndarray,
                  window: tuple[float, float] | None) -> tuple[float, float] | None:
-    """Refit the movement to the heights themselves and keep the best profile; ``(t0, T)`` in s.
+    """Pick the movement profile from the samples themselves; its crossing fit ``(t0, T)`` in s.
 
     The profiles differ little between 10 and 90 % of the movement (the crossing fit cannot
-    tell them apart) but clearly in the tails, where the heel leaves or reaches a plateau.
-    So for each profile ``h = h0 + dh·f((t − t0)/T)`` is fitted by least squares to the
-    heights in ``window`` (``h0``, ``dh`` solved exactly; ``t0``, ``T`` on a grid around the
-    crossing fit) and the smallest residual wins. Without a usable window the minimum-jerk
-    crossing fit (the prior for human movement) is returned.
+    tell them apart) but clearly in the tails, where the signal leaves or reaches a plateau.
+    So each profile ``h = h0 + dh·f((t − t0)/T)`` is fitted by least squares to the samples
+    in ``window`` (``h0``, ``dh`` solved exactly; ``t0``, ``T`` on a small grid around its
+    crossing fit). The smallest residual picks the profile, but the middle blend is kept
+    unless another beats it by ``_SHAPE_EVIDENCE`` noise variances; the chosen profile's
+    crossing fit is returned (the grid values follow slow sway). Without a usable window
+    the minimum-jerk crossing fit (the prior for human movement) is returned.
     """
     if not fits:
         return None
