@@ -295,8 +295,8 @@ def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
 
     ``faults[k]`` are the faults of ``reps[k]``. For each leg with arching, the highest
     heel height (cm) at an arching onset (the conservative end range), the hip angle
-    there (deg, from ``series`` when the fault has none), its time and rep, and how many
-    reps arched.
+    there (deg, from ``series`` when the fault has none; left out when unknown), its time
+    and rep, and how many reps arched. All values are finite (JSON-safe).
     """
     out: dict[str, dict[str, float]] = {}
     for rep, rep_faults in zip(reps, faults):
@@ -310,8 +310,9 @@ def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
             entry = out.get(rep.leg)
             count = (entry["arching_reps"] if entry else 0) + 1
             if entry is None or f.heel_height_cm > entry["heel_height_cm"]:
-                entry = {"heel_height_cm": f.heel_height_cm, "hip_angle_deg": math.nan if hip is None else hip,
-                         "t_s": f.t_s, "rep_index": rep.index}
+                entry = {"heel_height_cm": f.heel_height_cm, "t_s": f.t_s, "rep_index": rep.index}
+                if hip is not None and math.isfinite(hip):
+                    entry["hip_angle_deg"] = hip
             entry["arching_reps"] = count
             out[rep.leg] = entry
     return out

@@ -213,6 +213,10 @@ def test_end_range_and_summary_with_faults() -> None:
     assert list(ranges) == ["left"]
     assert ranges["left"]["heel_height_cm"] == pytest.approx(faults[0][0].heel_height_cm)
     assert 100 < ranges["left"]["hip_angle_deg"] < 160
+    assert ranges["left"]["arching_reps"] == 1 and ranges["left"]["rep_index"] == 1
+    series.hip_angle_left_deg[:] = np.nan
+    reps, faults = reps_and_faults(series)
+    assert "hip_angle_deg" not in end_range(reps, faults, series)["left"]  # unknown: left out (JSON-safe)
     summary = summarize(reps, faults, HEEL_TAP, ranges)
     assert summary["reps"] == {"left": 1, "right": 1}
     assert summary["clean_reps"] == 1
