@@ -28,8 +28,8 @@ previous one are ignored (but still count as frames for the frame index).
 
 Times: threshold crossings are late by design, so at the end of a rep its times are
 refined from the whole curve (:func:`rep_times`). The signal is the hip angle when it
-moves ≥ 20° and is known in ≥ 80 % of the frames (it follows the thigh, i.e. the movement
-itself), else the heel height (distorted at the tails for straight legs and leg
+moves ≥ 20°, is known in ≥ 80 % of the frames and its times agree with the heel's within
+1 s (it follows the thigh, i.e. the movement itself), else the heel height (distorted at the tails for straight legs and leg
 extensions). The times one monotone transit crosses 10 %, 20 %, …, 90 % of the depth
 are fitted with ``t = t0 + T·u(level)`` for movement profiles from cosine to minimum-jerk
 (least squares); the profiles agree between 10 and 90 % but not in the tails, so a
@@ -68,6 +68,7 @@ _STILL_SPREAD_CM = 3.0
 _STILL_TREND_CM = 1.0
 _HIP_MIN_RANGE_DEG = 20.0  # the hip angle times a rep when it moves at least this much
 _HIP_MIN_FINITE = 0.8  # … and is known in this fraction of the rep's frames
+_HIP_HEEL_MAX_DISAGREE_S = 1.0  # … and its times agree with the heel's this well
 _MIN_BASELINE_CM = 15.0
 _BASELINE_ADAPT_FRAC = 0.25
 _LEARN_FALLBACK_S = 3.0
@@ -304,7 +305,11 @@ def rep_times(t: np.ndarray, heel: np.ndarray, hip: np.ndarray, i_min: int, base
             j = int(core_h[np.argmin(g[core_h])])
             base_g = float(np.percentile(g[pre], 90))
             if base_g - g[j] >= _HIP_MIN_RANGE_DEG:
-                return refine_times(th, g, j, base_g, t_lo, fit_heights)
+                by_hip = refine_times(th, g, j, base_g, t_lo, fit_heights)
+                by_heel = refine_times(t, heel, i_min, base_cm, t_lo, fit_heights)
+                if max(abs(a - b) for a, b in zip(by_hip, by_heel)) <= _HIP_HEEL_MAX_DISAGREE_S:
+                    return by_hip  # otherwise the hip angle is not following this leg: trust the heel
+                return by_heel
     return refine_times(t, heel, i_min, base_cm, t_lo, fit_heights)
 
 

@@ -283,3 +283,12 @@ def test_hip_angle_times_reps_when_heel_curve_is_distorted() -> None:
     no_hips = dataclasses.replace(series, hip_angle_left_deg=unknown, hip_angle_right_deg=unknown)
     late = segment_reps(no_hips, get_profile("straight-leg"))
     assert len(late) == 2 and late[0].start_s - planned[0].start_s > 0.2  # the heel alone starts late
+
+
+def test_hip_angle_that_does_not_follow_the_leg_is_ignored() -> None:
+    planned = [Planned("left", 2.0), Planned("left", 10.0)]
+    series = make_series(planned, 17.0, noise_cm=0.2)
+    t = series.t_s
+    series.hip_angle_left_deg[:] = 90.0 + 40.0 * (np.sin(2 * np.pi * t / 8.0 + 2.0) > 0)  # unrelated jumps
+    reps = segment_reps(smooth_series(series), get_profile("heel-tap"))
+    assert_matches(reps, planned)
