@@ -292,3 +292,22 @@ def test_hip_angle_that_does_not_follow_the_leg_is_ignored() -> None:
     series.hip_angle_left_deg[:] = 90.0 + 40.0 * (np.sin(2 * np.pi * t / 8.0 + 2.0) > 0)  # unrelated jumps
     reps = segment_reps(smooth_series(series), get_profile("heel-tap"))
     assert_matches(reps, planned)
+
+
+def test_live_one_euro_then_streaming_machine() -> None:
+    """Live mode: causal One-Euro smoothing frame by frame, then the streaming machine."""
+    from formcheck.filters import OneEuroSmoother
+
+    series = make_series(ALTERNATING, 33.0, 30000 / 1001, noise_cm=0.5, seed=3)
+    smoothers = [OneEuroSmoother(1.5, 0.05) for _ in range(2)]
+    machine = RepSegmenter(get_profile("heel-tap"))
+    ends = []
+    for i, t in enumerate(series.t_s):
+        left = smoothers[0].update(t, series.heel_height_left_cm[i])
+        right = smoothers[1].update(t, series.heel_height_right_cm[i])
+        ends += [e.rep for e in machine.update(t, left, right) if e.kind == "end"]
+    assert [r.leg for r in ends] == [p.leg for p in ALTERNATING]
+    for rep, plan in zip(ends, ALTERNATING):
+        assert rep.start_s == pytest.approx(plan.start_s, abs=0.3)
+        assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.3)
+        assert rep.end_s == pytest.approx(plan.end_s, abs=0.4)
