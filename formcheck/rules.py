@@ -6,8 +6,9 @@ fault per code per rep: ``t_s`` is the **first** moment the fault holds (its ons
 the report can say where the end range is) and ``value`` is the **worst** measured value
 during the rep (cm of lumbar lift, s of the shortest phase, cm of bounce, degrees of knee).
 
-* ``arching``: lumbar lift above ``arching_lift_cm`` or pelvic tilt above
-  ``arching_tilt_deg`` (both relative to the imprint baseline), held ≥ ``arching_min_s``.
+* ``arching``: lumbar lift above ``arching_lift_cm``, or pelvic tilt above
+  ``arching_tilt_deg`` confirmed by a lift above half that threshold (or with the lift
+  unknown); both relative to the imprint baseline, held ≥ ``arching_min_s``.
   Measures the view classifier does not trust never raise it (nor ``tabletop_lost``
   untrusted joint angles).
 * ``swinging``: lowering or raising shorter than ``min_lower_s`` / ``min_raise_s``, or a
@@ -90,11 +91,6 @@ def _sustained_onset(t: np.ndarray, mask: np.ndarray, min_s: float) -> int | Non
     return None
 
 
-def _at(values: np.ndarray, i: int) -> float | None:
-    v = float(values[i])
-    return v if math.isfinite(v) else None
-
-
 def _median(values: np.ndarray) -> float:
     """Median of the finite values, NaN when there are none."""
     ok = values[np.isfinite(values)]
@@ -134,27 +130,23 @@ def evaluate_rep(rep: Rep, series: MeasureSeries, profile: ExerciseProfile,
 
 def _arching(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
              trust: Mapping[str, bool] | None) -> Fault | None:
+    """Lumbar lift above its threshold; or pelvic tilt above its threshold while the lift
+    agrees (above half its threshold) or is unknown; held ≥ ``arching_min_s``."""
     t = series.t_s[idx]
-    lift = series.lumbar_lift_cm[idx]
-    tilt = series.pelvic_tilt_deg[idx]
-    use_lift = _trusted(trust, "lumbar_lift_cm") and bool(np.isfinite(lift).any())
-    use_tilt = _trusted(trust, "pelvic_tilt_deg") and bool(np.isfinite(tilt).any())
-    onsets = []
-    if use_lift:
-        k = _sustained_onset(t, np.nan_to_num(lift, nan=-np.inf) > profile.arching_lift_cm, profile.arching_min_s)
-        if k is not None:
-            onsets.append(k)
-    if use_tilt:
-        k = _sustained_onset(t, np.nan_to_num(tilt, nan=-np.inf) > profile.arching_tilt_deg, profile.arching_min_s)
-        if k is not None:
-            onsets.append(k)
-    if not onsets:
+    nan = np.full(len(idx), np.nan)
+    lift = series.lumbar_lift_cm[idx] if _trusted(trust, "lumbar_lift_cm") else nan
+    tilt = series.pelvic_tilt_deg[idx] if _trusted(trust, "pelvic_tilt_deg") else nan
+    lift_known = np.isfinite(lift)
+    with np.errstate(invalid="ignore"):
+        by_lift = lift > profile.arching_lift_cm
+        by_tilt = (tilt > profile.arching_tilt_deg) & (~lift_known | (lift > 0.5 * profile.arching_lift_cm))
+    k = _sustained_onset(t, by_lift | by_tilt, profile.arching_min_s)
+    if k is None:
         return None
-    k = min(onsets)
     i = int(idx[k])
     legs = _legs(rep.leg)
     heel = _heel_at(series, legs, i)
-    if use_lift:
+    if lift_known.any():
         value, unit = float(np.nanmax(lift)), "cm"
         what = f"your lower back lifted {value:.1f} cm"
     else:

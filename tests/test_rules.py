@@ -148,6 +148,16 @@ def test_arching_from_tilt_when_lift_unknown() -> None:
     assert faults[0][0].t_s == pytest.approx(3.5 + 8 / 15, abs=0.1)
 
 
+def test_tilt_needs_the_lift_to_agree() -> None:
+    series = make_series([Planned("left", 2.0), Planned("right", 9.5)], 17.0)
+    t = series.t_s
+    series.pelvic_tilt_deg[:] = np.interp(t, [0, 3.5, 4.5, 6, 7, 11, 12, 14, 15, 17], [0, 0, 15, 15, 0, 0, 15, 15, 0, 0])
+    series.lumbar_lift_cm[:] = np.where(t < 9.0, 0.3, 1.0)  # rep 1: the lift disagrees; rep 2: it half agrees
+    reps, faults = reps_and_faults(series)
+    assert faults[0] == [] and codes(faults[1]) == ["arching"]
+    assert faults[1][0].unit == "cm" and faults[1][0].value == pytest.approx(1.0)
+
+
 # -- tabletop_lost ------------------------------------------------------------------
 
 
