@@ -5,6 +5,9 @@ it returns a :class:`Calibration` once the person has held a tabletop still for 
 ``min_still_s`` (extended up to ``max_still_s`` while they stay still). If no still
 tabletop appears within ``search_s`` (or the stream ends), it falls back to the stillest
 second it saw and marks the calibration not ok, with a warning for the report.
+
+Stillness is judged on key points median-filtered over 5 frames, so the window can run up
+to ~0.15 s into a movement before it is noticed; the baselines are medians and barely move.
 """
 
 from __future__ import annotations
@@ -15,7 +18,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy.ndimage import median_filter
 
-from formcheck.geometry import HIPS, SHOULDERS, FloorLine, floor_line, joint_angle_deg, midpoint
+from formcheck.geometry import (
+    HIPS, SHOULDERS, FloorLine, floor_line, joint_angle_deg, midpoint, segment_length_px,
+)
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
 from formcheck.measures import LEGS, Leg
@@ -38,7 +43,9 @@ class CalibrationSettings:
     min_still_s: float = 1.0
     max_still_s: float = 2.0
     search_s: float = 15.0
-    still_tolerance_frac: float = 0.03  # key points' spread / trunk length
+    # key points' spread / trunk length: MediaPipe's ankles jitter ~6 % of the trunk on a
+    # still body; a lowering leg moves its knee ~40 % and its ankle ~100 %
+    still_tolerance_frac: float = 0.08
     tabletop_knee_deg: tuple[float, float] = (60.0, 120.0)
     tabletop_hip_deg: tuple[float, float] = (55.0, 125.0)
 
@@ -62,6 +69,7 @@ class Calibration:
         view: the camera view and what it allows.
         heel_height_cm: per leg, heel height above the floor in tabletop.
         knee_angle_deg, hip_angle_deg: per leg, medians during calibration.
+        segment_px: per leg, (thigh, shin) lengths in pixels during calibration.
         warning: why the calibration is not ok, for the report.
     """
 
@@ -75,6 +83,7 @@ class Calibration:
     heel_height_cm: dict[Leg, float]
     knee_angle_deg: dict[Leg, float]
     hip_angle_deg: dict[Leg, float]
+    segment_px: dict[Leg, tuple[float, float]]
     warning: str | None = None
 
     @property
@@ -191,9 +200,12 @@ def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) ->
                 for leg in LEGS}
         knee = {leg: float(np.nanmedian(joint_angle_deg(xy, "knee", leg))) for leg in LEGS}
         hip_angle = {leg: float(np.nanmedian(joint_angle_deg(xy, "hip", leg))) for leg in LEGS}
+        segments = {leg: tuple(float(np.nanmedian(length)) for length in segment_length_px(xy, leg))
+                    for leg in LEGS}
     return Calibration(ok=ok, start_s=poses[0].t_s, end_s=poses[-1].t_s, axis=axis, floor=floor,
                        silhouette=silhouette, view=classify_view(world, xy, image_size),
-                       heel_height_cm=heel, knee_angle_deg=knee, hip_angle_deg=hip_angle, warning=warning)
+                       heel_height_cm=heel, knee_angle_deg=knee, hip_angle_deg=hip_angle,
+                       segment_px=segments, warning=warning)
 
 
 def _joint_above_floor_px(masks: list[np.ndarray], axis: TrunkAxis) -> float:
@@ -208,22 +220,26 @@ def _joint_above_floor_px(masks: list[np.ndarray], axis: TrunkAxis) -> float:
 
 
 def _is_tabletop(pose: Pose, settings: CalibrationSettings) -> bool:
-    with np.errstate(all="ignore"):
-        knee = np.nanmedian([joint_angle_deg(pose.xy_px, "knee", leg) for leg in LEGS])
-        hip = np.nanmedian([joint_angle_deg(pose.xy_px, "hip", leg) for leg in LEGS])
+    """Both legs (those seen) with knee and hip angles in the tabletop ranges."""
+    knees = np.array([joint_angle_deg(pose.xy_px, "knee", leg) for leg in LEGS], dtype=np.float64)
+    hips = np.array([joint_angle_deg(pose.xy_px, "hip", leg) for leg in LEGS], dtype=np.float64)
+    knees, hips = knees[np.isfinite(knees)], hips[np.isfinite(hips)]
+    if knees.size == 0 or hips.size == 0:
+        return False
     low_knee, high_knee = settings.tabletop_knee_deg
     low_hip, high_hip = settings.tabletop_hip_deg
-    return bool(low_knee <= knee <= high_knee and low_hip <= hip <= high_hip)
+    return bool(np.all((knees >= low_knee) & (knees <= high_knee))
+                and np.all((hips >= low_hip) & (hips <= high_hip)))
 
 
 def _spread_frac(poses: list[Pose]) -> float:
     """Largest spread (max − min) of any key point over the frames, as a fraction of the trunk
-    length; positions are median-filtered over 3 frames so one glitchy frame is not movement."""
+    length; positions are median-filtered over 5 frames so a glitchy frame is not movement."""
     if len(poses) < 2:
         return 0.0
     points = np.stack([p.xy_px[list(KEY_POINTS)] for p in poses])
-    if len(points) >= 3:
-        points = median_filter(points, size=(3, 1, 1), mode="nearest")
+    if len(points) >= 5:
+        points = median_filter(points, size=(5, 1, 1), mode="nearest")
     with np.errstate(all="ignore"):
         spread = np.nanmax(np.nanmax(points, axis=0) - np.nanmin(points, axis=0))
         trunk = np.nanmedian(np.linalg.norm(midpoint(points, (0, 1)) - midpoint(points, (2, 3)), axis=-1))

@@ -46,6 +46,36 @@ def joint_angle_deg(landmarks: np.ndarray, joint: str, leg: Leg) -> np.ndarray:
     return angle_at_deg(landmarks[..., first, :], landmarks[..., vertex, :], landmarks[..., last, :])
 
 
+# Above this the law-of-cosines knee angle loses sensitivity (d(angle)/d(distance) → ∞ at
+# 180°), so the direct three-landmark angle is used instead.
+LENGTHS_KNEE_MAX_DEG = 150.0
+HIP: dict[Leg, L] = {"left": L.LEFT_HIP, "right": L.RIGHT_HIP}
+ANKLE: dict[Leg, L] = {"left": L.LEFT_ANKLE, "right": L.RIGHT_ANKLE}
+
+
+def segment_length_px(landmarks: np.ndarray, leg: Leg) -> tuple[np.ndarray, np.ndarray]:
+    """(thigh, shin) lengths hip–knee and knee–ankle of ``leg``, per frame."""
+    first, knee, ankle = ANGLES["knee"][leg]
+    thigh = np.linalg.norm(landmarks[..., knee, :] - landmarks[..., first, :], axis=-1)
+    shin = np.linalg.norm(landmarks[..., ankle, :] - landmarks[..., knee, :], axis=-1)
+    return thigh, shin
+
+
+def knee_angle_from_lengths_deg(xy_px: np.ndarray, leg: Leg, thigh_px: float, shin_px: float) -> np.ndarray:
+    """Knee angle of ``leg`` from the hip–ankle distance and calibrated segment lengths.
+
+    The knee landmark is the one most often displaced when the far leg hides behind the
+    near one; hip and ankle stay visible. With the thigh and shin lengths measured in
+    the calibration, the law of cosines gives the knee angle without the knee landmark.
+    Where that angle exceeds :data:`LENGTHS_KNEE_MAX_DEG` the direct angle is returned.
+    """
+    distance = np.linalg.norm(xy_px[..., ANKLE[leg], :] - xy_px[..., HIP[leg], :], axis=-1)
+    cosine = (thigh_px ** 2 + shin_px ** 2 - distance ** 2) / (2.0 * thigh_px * shin_px)
+    from_lengths = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    direct = joint_angle_deg(xy_px, "knee", leg)
+    return np.where(from_lengths <= LENGTHS_KNEE_MAX_DEG, from_lengths, direct)
+
+
 def midpoint(landmarks: np.ndarray, pair: tuple[L, L]) -> np.ndarray:
     """Mean of two landmarks, NaN-tolerant (one visible point is used alone)."""
     points = landmarks[..., list(pair), :]

@@ -41,7 +41,8 @@ def test_still_tabletop_then_a_rep_calibrates_on_the_still_part() -> None:
     calibration = run(poses)
     assert calibration.ok and calibration.warning is None
     assert calibration.start_s == pytest.approx(0.0)
-    assert calibration.end_s == pytest.approx(44 / FPS, abs=0.05)
+    # movement is noticed within a few frames (5-frame median filter): ≤ 0.15 s into the rep
+    assert 44 / FPS <= calibration.end_s <= 44 / FPS + 0.15
     assert calibration.knee_angle_deg["left"] == pytest.approx(90, abs=2)
     # trunk 200 px = 0.5 m world → 0.25 cm/px; without a mask joints sit 0.2 trunk above the floor
     assert calibration.cm_per_px == pytest.approx(0.25, rel=0.01)
@@ -58,7 +59,7 @@ def test_settling_in_before_the_hold_is_skipped() -> None:
     poses = [pose_at(i / FPS, knee_deg=150 - 2 * i) for i in range(30)]  # not tabletop yet
     poses += [pose_at((30 + i) / FPS) for i in range(60)]
     calibration = run(poses)
-    assert calibration.ok and calibration.start_s == pytest.approx(1.0, abs=0.05)
+    assert calibration.ok and calibration.start_s == pytest.approx(1.0, abs=0.15)
 
 
 def test_no_tabletop_falls_back_with_a_warning() -> None:

@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 
 from formcheck.geometry import (
-    angle_at_deg, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg, leg_angles_deg,
-    midpoint, trunk_length,
+    angle_at_deg, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg,
+    knee_angle_from_lengths_deg, leg_angles_deg, midpoint, segment_length_px, trunk_length,
 )
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.landmarks import Landmark as L
@@ -94,3 +94,18 @@ def test_heel_height_on_a_tilted_camera_and_mirrored_view() -> None:
 def test_floor_line_rejects_coincident_points() -> None:
     with pytest.raises(ValueError, match="distinct"):
         floor_line(np.zeros(2), np.zeros(2), np.ones(2), 10.0, 0.3)
+
+
+@pytest.mark.parametrize("knee", [60.0, 90.0, 120.0, 145.0])
+def test_knee_angle_from_lengths_ignores_a_displaced_knee_landmark(knee: float) -> None:
+    xy = supine_tabletop_px(knee, hip_deg=110)
+    xy[L.LEFT_KNEE] += [30.0, 30.0]  # the occluded far knee, misplaced by the model
+    assert joint_angle_deg(xy, "knee", "left") != pytest.approx(knee, abs=5)
+    assert knee_angle_from_lengths_deg(xy, "left", 150.0, 140.0) == pytest.approx(knee, abs=1e-6)
+
+
+def test_knee_angle_from_lengths_uses_the_direct_angle_near_straight() -> None:
+    xy = supine_tabletop_px(170.0, hip_deg=120)
+    assert knee_angle_from_lengths_deg(xy, "left", 150.0, 140.0) == pytest.approx(170.0, abs=1e-6)
+    thigh, shin = segment_length_px(xy, "right")
+    assert (thigh, shin) == (pytest.approx(150.0), pytest.approx(140.0))
