@@ -49,6 +49,7 @@ def joint_angle_deg(landmarks: np.ndarray, joint: str, leg: Leg) -> np.ndarray:
 # Above this the law-of-cosines knee angle loses sensitivity (d(angle)/d(distance) → ∞ at
 # 180°), so the direct three-landmark angle is used instead.
 LENGTHS_KNEE_MAX_DEG = 150.0
+SHOULDER: dict[Leg, L] = {"left": L.LEFT_SHOULDER, "right": L.RIGHT_SHOULDER}
 HIP: dict[Leg, L] = {"left": L.LEFT_HIP, "right": L.RIGHT_HIP}
 ANKLE: dict[Leg, L] = {"left": L.LEFT_ANKLE, "right": L.RIGHT_ANKLE}
 
@@ -74,6 +75,23 @@ def knee_angle_from_lengths_deg(xy_px: np.ndarray, leg: Leg, thigh_px: float, sh
     from_lengths = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
     direct = joint_angle_deg(xy_px, "knee", leg)
     return np.where(from_lengths <= LENGTHS_KNEE_MAX_DEG, from_lengths, direct)
+
+
+def hip_angle_from_lengths_deg(xy_px: np.ndarray, leg: Leg, thigh_px: float, shin_px: float) -> np.ndarray:
+    """Hip angle of ``leg`` without the knee landmark: ∠(shoulder, hip, ankle) minus the
+    hip–knee–ankle triangle's angle at the hip (law of cosines with calibrated lengths).
+
+    Valid for a knee that bends the shin toward the feet side of the thigh, as in every
+    profile here; the direct angle is returned where the knee is nearly straight.
+    """
+    shoulder, hip, ankle = (xy_px[..., index[leg], :] for index in (SHOULDER, HIP, ANKLE))
+    distance = np.linalg.norm(ankle - hip, axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        cosine = (thigh_px ** 2 + distance ** 2 - shin_px ** 2) / (2.0 * thigh_px * distance)
+    at_hip = np.degrees(np.arccos(np.clip(cosine, -1.0, 1.0)))
+    from_lengths = angle_at_deg(shoulder, hip, ankle) - at_hip
+    knee = knee_angle_from_lengths_deg(xy_px, leg, thigh_px, shin_px)
+    return np.where(knee <= LENGTHS_KNEE_MAX_DEG, from_lengths, joint_angle_deg(xy_px, "hip", leg))
 
 
 def midpoint(landmarks: np.ndarray, pair: tuple[L, L]) -> np.ndarray:

@@ -11,7 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from formcheck.calibration import Calibration, CalibrationSettings, Calibrator
-from formcheck.geometry import HEEL, knee_angle_from_lengths_deg, leg_angles_deg
+from formcheck.geometry import (
+    HEEL, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg,
+)
 from formcheck.landmarks import NUM_LANDMARKS, Pose
 from formcheck.measures import LEGS, MeasureSeries
 from formcheck.report.frames_csv import FrameTable
@@ -126,6 +128,8 @@ class MeasureRecorder:
             if np.isfinite(thigh_px) and np.isfinite(shin_px) and thigh_px > 0 and shin_px > 0:
                 setattr(series, f"knee_angle_{leg}_deg",
                         knee_angle_from_lengths_deg(xy, leg, thigh_px, shin_px))
+                setattr(series, f"hip_angle_{leg}_deg",
+                        hip_angle_from_lengths_deg(xy, leg, thigh_px, shin_px))
             heel = xy[:, HEEL[leg]]
             setattr(series, f"heel_height_{leg}_cm", floor.height_cm(heel))
             setattr(series, f"heel_height_{leg}_frac", floor.height_frac(heel))

@@ -7,7 +7,7 @@ import pytest
 
 from formcheck.geometry import (
     angle_at_deg, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg,
-    knee_angle_from_lengths_deg, leg_angles_deg, midpoint, segment_length_px, trunk_length,
+    hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, midpoint, segment_length_px, trunk_length,
 )
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.landmarks import Landmark as L
@@ -102,6 +102,7 @@ def test_knee_angle_from_lengths_ignores_a_displaced_knee_landmark(knee: float) 
     xy[L.LEFT_KNEE] += [30.0, 30.0]  # the occluded far knee, misplaced by the model
     assert joint_angle_deg(xy, "knee", "left") != pytest.approx(knee, abs=5)
     assert knee_angle_from_lengths_deg(xy, "left", 150.0, 140.0) == pytest.approx(knee, abs=1e-6)
+    assert hip_angle_from_lengths_deg(xy, "left", 150.0, 140.0) == pytest.approx(110.0, abs=1e-6)
 
 
 def test_knee_angle_from_lengths_uses_the_direct_angle_near_straight() -> None:
