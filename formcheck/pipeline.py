@@ -102,7 +102,10 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     if calibration is not None and calibration.view.advice:
         warnings.append(f"camera: {calibration.view.advice}")
     baseline = dict(calibration.heel_height_cm) if calibration is not None and calibration.ok else None
-    reps = segment_reps(series, profile, baseline) if calibration is not None else []
+    occluded = None  # the far leg of a side view hides behind the near one (see reps.timing_signal)
+    if calibration is not None and calibration.view.view == "side" and calibration.view.near_side is not None:
+        occluded = "left" if calibration.view.near_side == "right" else "right"
+    reps = segment_reps(series, profile, baseline, occluded_leg=occluded) if calibration is not None else []
     trust = dict(calibration.view.trust) if calibration is not None else None
     faults = [evaluate_rep(rep, series, profile, trust) for rep in reps]
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []

@@ -311,3 +311,45 @@ def test_live_one_euro_then_streaming_machine() -> None:
         assert rep.start_s == pytest.approx(plan.start_s, abs=0.3)
         assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.3)
         assert rep.end_s == pytest.approx(plan.end_s, abs=0.4)
+
+
+def occlude(series: MeasureSeries, planned: list[Planned], far: str, top: float = TOP_CM) -> MeasureSeries:
+    """What MediaPipe makes of a far leg hidden behind the near one (side view, tabletop):
+    while the far heel is within half its depth of the tabletop, its landmark moves only
+    half as far as the heel does and the near heel landmark dips by the other half."""
+    near = "left" if far == "right" else "right"
+    out = dataclasses.replace(series, **{f.name: getattr(series, f.name).copy()
+                                         for f in dataclasses.fields(series)
+                                         if isinstance(getattr(series, f.name), np.ndarray)})
+    true_far = heel_curve(series.t_s, planned, far, top)
+    drop = top - true_far
+    depth = top - min(p.bottom_cm for p in planned if p.leg == far)
+    hidden = drop < 0.5 * depth
+    out.heel_height_cm(far)[hidden] += 0.5 * drop[hidden]  # the far heel lags
+    out.heel_height_cm(near)[hidden] -= 0.5 * drop[hidden]  # the near heel takes the rest
+    # the far hip angle comes from the stalled ankle: it stalls too (90° at tabletop, +45° at the bottom)
+    out.hip_angle_deg(far)[:] = 90.0 + 45.0 * (top - out.heel_height_cm(far)) / depth
+    return out
+
+
+def test_occluded_far_leg_timed_on_both_heels() -> None:
+    """The far heel stalls for the first half of its lowering and the last half of its raise:
+    alone it times the rep late and short; with ``occluded_leg`` the near heel's dip fills in."""
+    planned = ALTERNATING
+    clean = make_series(planned, 33.0, noise_cm=0.3, seed=3)
+    series = smooth_series(occlude(clean, planned, "right"))
+    near_hip = heel_curve(clean.t_s, planned, "left")
+    series.hip_angle_deg("left")[:] = 90.0 + 45.0 * (TOP_CM - near_hip) / (TOP_CM - 5.0)
+    naive = [r for r in segment_reps(series, get_profile("heel-tap")) if r.leg == "right"]
+    plans = [p for p in planned if p.leg == "right"]
+    assert max(abs(r.start_s - p.start_s) for r, p in zip(naive, plans)) > 0.3  # the stall misleads
+    reps = segment_reps(series, get_profile("heel-tap"), occluded_leg="right")
+    assert_matches(reps, planned, tol_s=0.2, depth_tol_cm=2.0)
+
+
+def test_occluded_leg_must_be_a_leg() -> None:
+    series = make_series(ALTERNATING, 33.0)
+    with pytest.raises(ValueError, match="occluded_leg"):
+        segment_reps(series, get_profile("heel-tap"), occluded_leg="both")
+    assert segment_reps(series, get_profile("heel-tap"), occluded_leg=None) == segment_reps(
+        series, get_profile("heel-tap"))
