@@ -27,10 +27,13 @@ from formcheck.report.frames_csv import write_frames_csv
 from formcheck.report.json_report import ReportInputs, SourceInfo, build_report, write_report_json
 from formcheck.reps import Rep, segment_reps
 from formcheck.rules import Fault, end_range, evaluate_rep, evaluate_setup, summarize
-from formcheck.video import VideoFileSource, VideoInfo
+from formcheck.video import VideoFileSource, VideoInfo, fit_within
 
 FRAMES_CSV = "frames.csv"
 REPORT_JSON = "report.json"
+# Frames are analysed at most this large (longer side, px): the pose model works at 256 px
+# anyway, and a 4K frame's mask alone would be 33 MB. Landmarks are in analysed pixels.
+MAX_ANALYSIS_SIDE_PX = 1280
 
 
 class NoPersonError(FormcheckError):
@@ -66,6 +69,7 @@ class AnalysisResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     session: SessionResult | None = None
     report: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)  # about the source, for the report
 
     @property
     def detection_rate(self) -> float:
@@ -92,6 +96,16 @@ def prepare_out_dir(out_dir: Path) -> Path:
     return out_dir
 
 
+MIN_REPORTED_GAP_S = 1.0
+
+
+def detection_gaps_s(t_s: Any, detected: Any, min_gap_s: float = MIN_REPORTED_GAP_S) -> list[tuple[float, float]]:
+    """(from, to) times in seconds where the person was lost for at least ``min_gap_s``
+    between two frames in which they were found."""
+    found = [t for t, d in zip(t_s, detected) if d]
+    return [(a, b) for a, b in zip(found, found[1:]) if b - a >= min_gap_s]
+
+
 def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> SessionResult:
     """Smooth the recorded measurements, find reps, judge them, and summarise."""
     calibration = recorder.finish()
@@ -101,11 +115,16 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
         warnings.append(calibration.warning)
     if calibration is not None and calibration.view.advice:
         warnings.append(f"camera: {calibration.view.advice}")
+    for lost_s, found_s in detection_gaps_s(series.t_s, series.detected):
+        warnings.append(f"person not found from {lost_s:.1f} s to {found_s:.1f} s (out of frame or hidden?) "
+                        "— reps in that time could not be counted")
     baseline = dict(calibration.heel_height_cm) if calibration is not None and calibration.ok else None
     occluded = None  # the far leg of a side view hides behind the near one (see reps.timing_signal)
     if calibration is not None and calibration.view.view == "side" and calibration.view.near_side is not None:
         occluded = "left" if calibration.view.near_side == "right" else "right"
     reps = segment_reps(series, profile, baseline, occluded_leg=occluded) if calibration is not None else []
+    if calibration is not None and calibration.view.view == "upright":
+        reps = []  # not lying down: whatever moved was not this exercise
     trust = dict(calibration.view.trust) if calibration is not None else None
     faults = [evaluate_rep(rep, series, profile, trust) for rep in reps]
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []
@@ -119,11 +138,12 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
 
 
 def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, source: SourceInfo,
-                          profile: ExerciseProfile, out_dir: Path, complete: bool) -> tuple[dict[str, Path], dict]:
+                          profile: ExerciseProfile, out_dir: Path, complete: bool,
+                          source_warnings: list[str] | None = None) -> tuple[dict[str, Path], dict]:
     """Write frames.csv and report.json into ``out_dir``; returns their paths and the report."""
     frames_csv = out_dir / FRAMES_CSV
     write_frames_csv(frames_csv, recorder.frame_table(session.series))
-    warnings = list(session.warnings)
+    warnings = list(source_warnings or []) + list(session.warnings)
     if not complete:
         warnings.insert(0, "the analysis was interrupted: this report covers only the frames analysed")
     report = build_report(ReportInputs(
@@ -157,12 +177,16 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
         with PoseEstimator(model_path, mode="video") as estimator, \
                 ProgressBar(source.info.frame_count, "analyze", enabled=show_progress) as progress:
             for frame in source:
-                pose = estimator.estimate(frame)
+                pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
                 recorder.update(pose, frame.index)
                 result.frames_analysed += 1
                 result.frames_detected += pose.detected
                 progress.update()
         result.complete = True
+        if source.ended_early:
+            result.warnings.append(
+                f"the video ended after {source.frames_read} of about {source.info.frame_count} frames "
+                "— the file may be truncated or damaged; the report covers the frames that decoded")
     finally:
         result.elapsed_s = time.monotonic() - started
         if result.frames_analysed:
@@ -182,4 +206,4 @@ def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: Exercise
                         duration_s=duration_s, width=info.width, height=info.height)
     result.session = summarise_session(recorder, profile)
     result.outputs, result.report = write_session_outputs(
-        recorder, result.session, source, profile, result.out_dir, result.complete)
+        recorder, result.session, source, profile, result.out_dir, result.complete, result.warnings)

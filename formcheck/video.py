@@ -142,6 +142,18 @@ def _container_time_s(capture: cv2.VideoCapture, index: int, nominal_step_s: flo
     return position_ms / 1000.0
 
 
+def fit_within(frame: Frame, max_side_px: int) -> Frame:
+    """``frame`` scaled down (area-averaged) so its longer side is at most ``max_side_px``."""
+    width, height = frame.size
+    longest = max(width, height)
+    if longest <= max_side_px:
+        return frame
+    scale = max_side_px / longest
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    return Frame(index=frame.index, t_s=frame.t_s,
+                 rgb=cv2.resize(frame.rgb, size, interpolation=cv2.INTER_AREA))
+
+
 class _LatestFrameSource:
     """Base for live sources: a producer thread fills a one-frame slot, readers take the newest.
 

@@ -17,12 +17,13 @@ from formcheck.geometry import HIPS, SHOULDERS, midpoint
 from formcheck.landmarks import Landmark as L
 from formcheck.measures import Leg
 
-ViewName = Literal["side", "oblique", "above", "head_end", "feet_end", "unknown"]
+ViewName = Literal["side", "oblique", "above", "head_end", "feet_end", "upright", "unknown"]
 
 SIDE_MAX_YAW_DEG = 20.0  # camera within this of a pure side view: side-on
 OBLIQUE_MAX_YAW_DEG = 50.0  # beyond this the leg no longer moves across the image
 ALONG_BODY_MIN_DEG = 55.0  # body axis this far out of the image plane: filming along the body
 MIN_BODY_FRACTION = 0.2  # a person narrower than 1/5 of the frame is lost by the model
+UPRIGHT_MIN_DEG = 50.0  # side-on trunk this steep in the image: standing, or a rotated video
 BODY_LANDMARKS = (L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
                   L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
 
@@ -32,7 +33,8 @@ class ViewAssessment:
     """The camera's view of the person and what it allows.
 
     Attributes:
-        view: side, oblique, above, head_end, feet_end or unknown.
+        view: side, oblique, above, head_end, feet_end, upright (not lying down, or the
+            video is turned on its side) or unknown.
         near_side: the person's side facing the camera (side and oblique views).
         toward: for oblique views, whether the camera is turned toward the "head" or "feet".
         yaw_deg: angle between the camera's line of sight and the person's left–right axis
@@ -76,8 +78,13 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
     near_side: Leg = "left" if lateral[2] < 0 else "right"
     toward = "head" if trunk[2] < 0 else "feet"
 
+    trunk_px = midpoint(image, SHOULDERS) - midpoint(image, HIPS)
+    steep_deg = float(np.degrees(np.arctan2(abs(trunk_px[1]), abs(trunk_px[0]) + 1e-9)))
+
     view: ViewName
-    if along_deg >= ALONG_BODY_MIN_DEG:
+    if yaw_deg <= OBLIQUE_MAX_YAW_DEG and along_deg < ALONG_BODY_MIN_DEG and steep_deg >= UPRIGHT_MIN_DEG:
+        view = "upright"
+    elif along_deg >= ALONG_BODY_MIN_DEG:
         view = "head_end" if toward == "head" else "feet_end"
     elif yaw_deg <= SIDE_MAX_YAW_DEG:
         view = "side"
@@ -99,6 +106,9 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
 
 
 def _advice(view: ViewName, small: bool, toward: str) -> str | None:
+    if view == "upright":
+        return ("lie on your back with the camera beside you — the person seems to be upright "
+                "(or the video is turned on its side)")
     if small:
         return "move the camera closer: your body should fill at least a fifth of the frame"
     if view in ("head_end", "feet_end", "above"):
