@@ -1,0 +1,111 @@
+"""VideoSink: frames written are read back with the same count, size, fps and pixels;
+the codec it reports is the codec in the file; the file appears only when complete."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from formcheck.video import VideoFileSource
+from formcheck.video_sink import VideoSink
+
+
+def _frame(i: int, width: int, height: int) -> np.ndarray:
+    """A frame whose left half is red, right half blue, with a bright bar that moves by i."""
+    rgb = np.zeros((height, width, 3), np.uint8)
+    rgb[:, : width // 2] = (200, 30, 30)
+    rgb[:, width // 2:] = (30, 30, 200)
+    rgb[10:30, 4 * i: 4 * i + 20] = 255
+    return rgb
+
+
+def _stream_codec(ffmpeg_exe: str, path: Path) -> str:
+    """The video stream's codec name as ``ffmpeg -i`` prints it on stderr."""
+    run = subprocess.run([ffmpeg_exe, "-hide_banner", "-i", str(path)], capture_output=True, text=True)
+    match = re.search(r"Stream #\S+.*?Video: (\w+)", run.stderr)
+    assert match, run.stderr
+    return match.group(1)
+
+
+def test_thirty_frames_round_trip(tmp_path: Path) -> None:
+    path = tmp_path / "annotated.mp4"
+    with VideoSink(path, 29.97, (320, 240)) as sink:
+        for i in range(30):
+            sink.write(_frame(i, 320, 240))
+    assert sink.frames_written == 30
+    source = VideoFileSource(path)
+    frames = list(source)
+    assert len(frames) == 30
+    assert source.info.fps == pytest.approx(29.97, abs=0.01)
+    assert frames[0].size == (320, 240)
+    assert frames[-1].t_s == pytest.approx(29 / 29.97, abs=0.002)
+    # Colours survive (RGB in, RGB out: no channel swap).
+    left, right = frames[5].rgb[120, 60].astype(int), frames[5].rgb[120, 260].astype(int)
+    assert left[0] > 150 and left[2] < 80
+    assert right[2] > 150 and right[0] < 80
+    assert not list(tmp_path.glob("*.part*"))
+
+
+def test_codec_reported_is_codec_in_file(tmp_path: Path, ffmpeg: str) -> None:
+    path = tmp_path / "annotated.mp4"
+    with VideoSink(path, 25.0, (160, 120)) as sink:
+        for i in range(5):
+            sink.write(_frame(i, 160, 120))
+    assert sink.codec in ("h264", "mpeg4")
+    assert _stream_codec(ffmpeg, path) == sink.codec
+    if sink.codec == "h264":
+        assert sink.warning is None
+    else:
+        assert sink.warning == "annotated.mp4 is MPEG-4 Part 2, not H.264: browsers may not play it"
+
+
+def test_odd_size_is_padded_not_cropped(tmp_path: Path) -> None:
+    path = tmp_path / "odd.mp4"
+    with VideoSink(path, 30.0, (161, 121)) as sink:
+        for i in range(3):
+            sink.write(_frame(i, 161, 121))
+    assert sink.encoded_size == (162, 122)
+    assert VideoFileSource(path).info.width == 162
+
+
+def test_file_appears_only_on_close(tmp_path: Path) -> None:
+    path = tmp_path / "annotated.mp4"
+    sink = VideoSink(path, 30.0, (64, 48)).open()
+    sink.write(_frame(0, 64, 48))
+    assert not path.exists() and sink.part_path.exists()
+    sink.close()
+    assert path.exists() and not sink.part_path.exists()
+
+
+def test_interrupted_run_keeps_a_playable_file(tmp_path: Path) -> None:
+    path = tmp_path / "annotated.mp4"
+    with pytest.raises(KeyboardInterrupt):
+        with VideoSink(path, 30.0, (64, 48)) as sink:
+            for i in range(4):
+                sink.write(_frame(i, 64, 48))
+            raise KeyboardInterrupt
+    assert len(list(VideoFileSource(path))) == 4
+
+
+def test_no_frames_leaves_no_file(tmp_path: Path) -> None:
+    path = tmp_path / "annotated.mp4"
+    with VideoSink(path, 30.0, (64, 48)):
+        pass
+    assert not path.exists() and not list(tmp_path.iterdir())
+
+
+@pytest.mark.parametrize("fps, size", [(0, (64, 48)), (float("nan"), (64, 48)), (30.0, (0, 48)),
+                                       (30.0, (64.5, 48))])
+def test_bad_arguments_name_themselves(fps: float, size: tuple, tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="fps|size"):
+        VideoSink(tmp_path / "x.mp4", fps, size)
+
+
+def test_wrong_frame_shape_is_refused(tmp_path: Path) -> None:
+    with VideoSink(tmp_path / "x.mp4", 30.0, (64, 48)) as sink:
+        with pytest.raises(ValueError, match="shape"):
+            sink.write(np.zeros((48, 63, 3), np.uint8))
