@@ -14,7 +14,7 @@ person's own imprint baseline.
 | start_hip_tolerance_deg   | 25       | 25            | 25           | deg  |
 | knee_fault_min_s          | 0.3      | 0.3           | 0.3          | s    |
 | target_lower_s / raise_s  | 3.0      | 3.0           | 3.0          | s    |
-| min_lower_s / min_raise_s | 1.5      | 1.5           | 1.5          | s    |
+| min_lower_s / min_raise_s | 1.8      | 1.8           | 1.8          | s    |
 | bounce_cm                 | 2.0      | 2.0           | 3.0          | cm   |
 | arching_lift_cm           | 1.5      | 1.5           | 1.5          | cm   |
 | arching_tilt_deg          | 8        | 8             | 8            | deg  |
@@ -27,6 +27,12 @@ person's own imprint baseline.
 | max_gap_s                 | 1.0      | 1.0           | 1.0          | s    |
 | max_rep_s                 | 20       | 20            | 20           | s    |
 | next_profile              | leg-extension | straight-leg | None    |      |
+
+Swinging threshold: the coached phase is 3 s; rushed reps take about 1 s. The minimum
+phase (1.8 s) sits about mid-way between the slowest rushed phase (~1.1 s) and the
+fastest acceptable one (~2.6 s), so a phase timed up to ~0.7 s off still lands on the right
+side (rep timing is within ~0.45 s on the rendered side-view clips, far leg included;
+a rushed rep's raise includes its bounce and reads up to ~1.45 s).
 
 Fractions: ``rep_start_frac`` and ``min_depth_frac`` are of the tabletop heel height
 (baseline); ``rep_end_frac`` is of the rep's depth; ``bottom_rise_frac`` is of the baseline.
@@ -80,8 +86,8 @@ class ExerciseProfile:
     knee_fault_min_s: float = 0.3
     target_lower_s: float = 3.0
     target_raise_s: float = 3.0
-    min_lower_s: float = 1.5
-    min_raise_s: float = 1.5
+    min_lower_s: float = 1.8
+    min_raise_s: float = 1.8
     bounce_cm: float = 2.0
     arching_lift_cm: float = 1.5
     arching_tilt_deg: float = 8.0

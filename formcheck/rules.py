@@ -40,6 +40,10 @@ FAULT_CODES: tuple[FaultCode, ...] = ("arching", "swinging", "tabletop_lost")
 _BOUNCE_WINDOW_S = 1.0
 _START_WINDOW_S = (-0.3, 0.1)  # around a rep's start: where its start position is read
 _SETUP_WINDOW_S = 0.5
+# A rep is slow enough for the progression advice when both phases reach this fraction of the
+# coached tempo: 0.7 × 3 s = 2.1 s, below the fastest coached phase (~2.6 s) by more than the
+# rep timing error (≤ ~0.45 s on the rendered side-view clips).
+_SLOW_ENOUGH_FRAC = 0.7
 # trust keys that gate each measure (the view classifier says "lumbar" for the silhouette
 # measures and "angles" for joint angles; tilt comes from the same silhouette as the lift)
 _TRUST_KEYS = {
@@ -350,7 +354,8 @@ def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], prof
                           f"floor{at_hip} — stop above that; that is your end range for now.")
     lower = float(np.mean([r.lower_s for r in reps]))
     raise_ = float(np.mean([r.raise_s for r in reps]))
-    slow_enough = all(r.lower_s >= 0.8 * profile.target_lower_s and r.raise_s >= 0.8 * profile.target_raise_s
+    slow_enough = all(r.lower_s >= _SLOW_ENOUGH_FRAC * profile.target_lower_s
+                      and r.raise_s >= _SLOW_ENOUGH_FRAC * profile.target_raise_s
                       for r in reps)
     if codes["swinging"] or not slow_enough:
         advice.append(f"Slow down: about {profile.target_lower_s:.0f} s down and {profile.target_raise_s:.0f} s up, "

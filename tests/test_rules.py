@@ -313,3 +313,27 @@ def test_planned_sample_clips(spec) -> None:  # type: ignore[no-untyped-def]
         assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.35)
         assert rep.end_s == pytest.approx(plan.end_s, abs=0.35)
     assert bool(evaluate_setup(series, profile)) == (scenario.setup_end_s is not None)
+
+
+@pytest.mark.parametrize(("phase_s", "swinging"), [(1.0, True), (1.5, True), (2.3, False), (3.0, False)])
+def test_swinging_threshold_leaves_room_for_timing_error(phase_s: float, swinging: bool) -> None:
+    """Rushed reps (~1 s phases) stay swinging even when timed ~0.5 s long; a coached rep
+    (≥ 2.6 s phases) timed ~0.3–0.7 s short does not become swinging."""
+    planned = [Planned("left", 2.0, phase_s, 0.2, phase_s), Planned("right", 11.0)]
+    series = smooth_series(make_series(planned, 19.0, noise_cm=0.2))
+    reps, faults = reps_and_faults(series)
+    assert [r.leg for r in reps] == ["left", "right"]
+    assert reps[0].lower_s == pytest.approx(phase_s, abs=0.2)
+    assert ("swinging" in codes(faults[0])) == swinging
+    assert codes(faults[1]) == []
+
+
+def test_progression_advice_tolerates_timing_error() -> None:
+    """Coached reps timed a little short (2.3 s phases) still earn the progression advice;
+    rushed ones (1.2 s) get the tempo advice instead."""
+    for phase_s, progress in ((2.3, True), (1.2, False)):
+        planned = [Planned("left", 2.0, phase_s, 0.2, phase_s), Planned("right", 11.0, phase_s, 0.2, phase_s)]
+        reps, faults = reps_and_faults(smooth_series(make_series(planned, 19.0, noise_cm=0.2)))
+        advice = summarize(reps, faults, HEEL_TAP)["advice"]
+        assert any("progress to leg-extension" in a for a in advice) == progress
+        assert any(a.startswith("Slow down") for a in advice) == (not progress)
