@@ -81,6 +81,7 @@ _BASELINE_ADAPT_FRAC = 0.25
 _LEARN_FALLBACK_S = 3.0
 _SETTLE_SPEED_CM_S = 3.0
 _SETTLE_WINDOW_S = 0.3
+_OCCLUDED_END_WAIT_S = 1.5  # the occluded leg's end waits at most this long for its timing signal
 _HISTORY_BEFORE_S = 4.0
 _LEARN_EVERY_S = 0.1
 _MIDDLE_SHAPE = "blend0.50"
@@ -373,6 +374,7 @@ class _Channel:
     h: list[float] = field(default_factory=list)
     low: list[float] = field(default_factory=list)
     hip: list[float] = field(default_factory=list)
+    timing: list[float] = field(default_factory=list)  # the heel height that times reps (see timing_signal)
     frame: list[int] = field(default_factory=list)
     still: deque = field(default_factory=deque)
     learn: list[float] = field(default_factory=list)
@@ -383,6 +385,7 @@ class _Channel:
     min_h: float = math.inf
     min_i: int = 0
     prev_end_s: float = -math.inf
+    back_since_s: float | None = None  # occluded leg: when its own heel was first back up
 
 
 class RepSegmenter:
@@ -395,12 +398,19 @@ class RepSegmenter:
             15 cm (no tabletop heel is that low) to learn it.
         fit_heights: refine rep times on the heights at each end (see :func:`refine_times`);
             False keeps only the cheaper crossing fit.
+        occluded_leg: the far leg of a side view (``left``/``right``), None for none: its reps
+            are timed on its heel plus the other heel's deviation from that leg's baseline, not
+            on its hip angle (see :func:`timing_signal`).
     """
 
     def __init__(self, profile: ExerciseProfile,
-                 baseline_heel_height_cm: Mapping[str, float] | None = None, fit_heights: bool = True) -> None:
+                 baseline_heel_height_cm: Mapping[str, float] | None = None, fit_heights: bool = True,
+                 occluded_leg: str | None = None) -> None:
+        if occluded_leg not in (None, "left", "right"):
+            raise ValueError(f"occluded_leg must be 'left', 'right' or None, got {occluded_leg!r}")
         self.profile = profile
         self.fit_heights = fit_heights
+        self.occluded_leg = None if profile.legs_together else occluded_leg
         base = {}
         for leg, value in (baseline_heel_height_cm or {}).items():
             if leg not in ("left", "right", "both"):
@@ -439,14 +449,24 @@ class RepSegmenter:
                                sum(hips) / len(hips) if hips else math.nan)}
         else:
             values = {"left": (left, left, hip_l), "right": (right, right, hip_r)}
+        timing = {leg: v[0] for leg, v in values.items()}
+        occ = self.occluded_leg
+        if occ is not None:
+            other = "right" if occ == "left" else "left"
+            other_base = self._channels[other].baseline_cm
+            h_other = values[other][0]
+            dev = h_other - other_base if other_base is not None and math.isfinite(h_other) else 0.0
+            timing[occ] = values[occ][0] + dev
+            values[occ] = (values[occ][0], values[occ][1], math.nan)  # its hip angle stalls with the ankle
         events: list[RepEvent] = []
         for leg, (h, low, hip) in values.items():
-            events.extend(self._step(self._channels[leg], t, h, low, hip))
+            events.extend(self._step(self._channels[leg], t, h, low, hip, timing[leg]))
         return events
 
     # -- one channel -----------------------------------------------------------------
 
-    def _step(self, ch: _Channel, t: float, h: float, low: float, hip: float) -> list[RepEvent]:
+    def _step(self, ch: _Channel, t: float, h: float, low: float, hip: float,
+              timing: float = math.nan) -> list[RepEvent]:
         p = self.profile
         active = ch.state in ("down", "up")
         if not math.isfinite(h):
@@ -463,6 +483,7 @@ class RepSegmenter:
         ch.h.append(h)
         ch.low.append(low)
         ch.hip.append(hip)
+        ch.timing.append(timing if math.isfinite(timing) else h)
         ch.frame.append(self._frame)
         if ch.state in ("unarmed", "idle"):
             self._trim(ch, t)
@@ -487,14 +508,17 @@ class RepSegmenter:
             if h < ch.min_h:
                 ch.state, ch.min_h, ch.min_i = "down", h, i
             elif self._back_up(ch, h, base):
-                events.append(self._finish(ch, t))
+                if ch.leg != self.occluded_leg or self._timing_back_up(ch, t):
+                    events.append(self._finish(ch, t))
+            else:
+                ch.back_since_s = None
         return events
 
     def _trim(self, ch: _Channel, t: float) -> None:
         """Keep only the recent history while idle."""
         if len(ch.t) > 8 and t - ch.t[0] > 2 * _HISTORY_BEFORE_S:
             k = bisect.bisect_left(ch.t, t - _HISTORY_BEFORE_S)
-            del ch.t[:k], ch.h[:k], ch.low[:k], ch.hip[:k], ch.frame[:k]
+            del ch.t[:k], ch.h[:k], ch.low[:k], ch.hip[:k], ch.timing[:k], ch.frame[:k]
 
     def _learn(self, ch: _Channel, t: float, h: float) -> None:
         """Update the baseline from a still second of tabletop (see the module notes)."""
@@ -527,12 +551,35 @@ class RepSegmenter:
         base = ch.baseline_cm
         assert base is not None
         ch.state, ch.min_h, ch.min_i = "down", ch.h[i], i
+        ch.back_since_s = None
         h = np.asarray(ch.h[: i + 1])
         near = np.flatnonzero(h >= base * 0.97)
         j = int(near[-1]) if len(near) else 0
         ch.rep_start_i = j
         ch.still.clear()
         return RepEvent("start", ch.leg, ch.t[j], ch.t[i], ch.frame[j], ch.h[j])
+
+    def _timing_back_up(self, ch: _Channel, t: float) -> bool:
+        """The occluded leg's own heel returns early (it joins the near heel): wait until its
+        timing signal is back at (or has settled near) its pre-rep level too, at most
+        ``_OCCLUDED_END_WAIT_S`` after the heel itself was back."""
+        if ch.back_since_s is None:
+            ch.back_since_s = t
+        if t - ch.back_since_s >= _OCCLUDED_END_WAIT_S:
+            return True
+        g = ch.timing
+        k = bisect.bisect_left(ch.t, ch.t[ch.rep_start_i] - 1.0)
+        pre = g[k: ch.rep_start_i + 1]
+        base = float(np.percentile(pre, 90)) if len(pre) >= 3 else g[ch.rep_start_i]
+        depth = base - min(g[ch.rep_start_i:])
+        if g[-1] >= base - self.profile.rep_end_frac * depth:
+            return True
+        if g[-1] < base - 0.25 * depth:
+            return False
+        j = bisect.bisect_left(ch.t, t - _SETTLE_WINDOW_S, ch.min_i)
+        if j >= len(ch.t) - 1 or t - ch.t[j] < 0.5 * _SETTLE_WINDOW_S:
+            return False
+        return abs(g[-1] - g[j]) / (t - ch.t[j]) < _SETTLE_SPEED_CM_S
 
     def _back_up(self, ch: _Channel, h: float, base: float) -> bool:
         """True when the heel is back at the tabletop (or has settled close to it)."""
@@ -572,8 +619,14 @@ class RepSegmenter:
         """Times of the rep just finished from the channel's history (see :func:`refine_times`)."""
         t = np.asarray(ch.t)
         lo = max(0, int(np.searchsorted(t, max(ch.prev_end_s, t[ch.rep_start_i] - _HISTORY_BEFORE_S))))
-        start, bottom, end = rep_times(t[lo:], np.asarray(ch.h)[lo:], np.asarray(ch.hip)[lo:], ch.min_i - lo,
-                                       base, ch.t[ch.rep_start_i], ch.prev_end_s, self.fit_heights)
+        h, i_min, base_t = np.asarray(ch.h), ch.min_i, base
+        if ch.leg == self.occluded_leg:
+            h = np.asarray(ch.timing)
+            i_min = ch.rep_start_i + int(np.argmin(h[ch.rep_start_i:]))
+            pre = h[lo:ch.rep_start_i + 1]
+            base_t = float(np.percentile(pre, 90)) if len(pre) >= 3 else base
+        start, bottom, end = rep_times(t[lo:], h[lo:], np.asarray(ch.hip)[lo:], i_min - lo,
+                                       base_t, ch.t[ch.rep_start_i], ch.prev_end_s, self.fit_heights)
         low = np.asarray(ch.low)
         inside = (t >= start) & (t <= end)
         low_min = float(np.min(low[inside])) if inside.any() else ch.min_h

@@ -353,3 +353,29 @@ def test_occluded_leg_must_be_a_leg() -> None:
         segment_reps(series, get_profile("heel-tap"), occluded_leg="both")
     assert segment_reps(series, get_profile("heel-tap"), occluded_leg=None) == segment_reps(
         series, get_profile("heel-tap"))
+
+
+def test_streaming_occluded_leg() -> None:
+    """The streaming machine times the occluded far leg on both heels too (live feedback)."""
+    planned = ALTERNATING
+    clean = make_series(planned, 33.0, noise_cm=0.3, seed=3)
+    series = smooth_series(occlude(clean, planned, "right"))
+
+    def stream(**kwargs: str) -> list[Rep]:
+        machine = RepSegmenter(get_profile("heel-tap"), {"left": TOP_CM, "right": TOP_CM}, **kwargs)
+        for row in zip(series.t_s.tolist(), series.heel_height_left_cm.tolist(),
+                       series.heel_height_right_cm.tolist(), series.hip_angle_left_deg.tolist(),
+                       series.hip_angle_right_deg.tolist()):
+            machine.update(*row)
+        return [r for r in machine.reps if r.leg == "right"]
+
+    plans = [p for p in planned if p.leg == "right"]
+    naive, fixed = stream(), stream(occluded_leg="right")
+    assert len(naive) == len(fixed) == len(plans)
+    assert max(abs(r.start_s - p.start_s) for r, p in zip(naive, plans)) > 0.3
+    for rep, plan in zip(fixed, plans):
+        assert rep.start_s == pytest.approx(plan.start_s, abs=0.2)
+        assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.2)
+        assert rep.end_s == pytest.approx(plan.end_s, abs=0.3)  # the raise is fitted without the plateau after it
+    with pytest.raises(ValueError, match="occluded_leg"):
+        RepSegmenter(get_profile("heel-tap"), occluded_leg="far")
