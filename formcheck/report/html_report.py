@@ -115,8 +115,10 @@ def svg_plot(t_s: np.ndarray, lines: Sequence[Line], y_label: str, reps: Sequenc
                'stroke="#cbd5e1"/>')
     if band is not None:
         out.append(f'<rect x="{MARGIN_LEFT}" y="{y(band[1]):.1f}" width="{plot_w}" '
-                   f'height="{y(band[0]) - y(band[1]):.1f}" fill="{BAND_COLOUR}" fill-opacity="0.07" '
-                   f'stroke="{BAND_COLOUR}" stroke-opacity="0.35" stroke-dasharray="4 3"/>')
+                   f'height="{y(band[0]) - y(band[1]):.1f}" fill="{BAND_COLOUR}" fill-opacity="0.04"/>')
+        for edge in band:
+            out.append(f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y(edge):.1f}" '
+                       f'y2="{y(edge):.1f}" stroke="{BAND_COLOUR}" stroke-width="1.5" stroke-dasharray="6 4"/>')
     for rep in reps:
         start, end = rep.get("start_s"), rep.get("end_s")
         if start is None or end is None:
@@ -192,7 +194,8 @@ def _summary(report: Mapping[str, Any]) -> str:
     tiles.append(_tile("clean reps", f"{_e(clean)}<small> / {total}</small>",
                        tone="good" if total and clean == total else ""))
     for code, count in faults.items():
-        tiles.append(f'<div class="tile fault" style="--c:{_fault_colour(code)}"><div class="label">'
+        colour = _fault_colour(code) if count else "#94a3b8"  # grey when it did not happen
+        tiles.append(f'<div class="tile fault" style="--c:{colour}"><div class="label">'
                      f'{_e(FAULT_LABELS.get(code, code))}</div><div class="value">{_e(count)}</div>'
                      f'<div class="note">{_e(code)}</div></div>')
     calib_ok = bool(calibration.get("ok"))
