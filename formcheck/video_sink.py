@@ -1,18 +1,29 @@
-"""Write RGB frames to an MP4 file: H.264 when this OpenCV can encode it, else MPEG-4 Part 2.
+"""Write RGB frames to an MP4 file: H.264 when something here can encode it, else MPEG-4 Part 2.
 
-Browsers play H.264 MP4 but not MPEG-4 Part 2 (``mp4v``). The opencv-contrib wheel that
-mediapipe brings (5.0) has no software H.264 encoder (only ``h264_v4l2m2m``, which needs
-a hardware device), so on most machines the sink falls back to ``mp4v`` and says so in
-:attr:`VideoSink.warning`. Frames go to ``<name>.part<suffix>`` first and are renamed
-into place on close, so a crash never leaves a half-written file under the real name.
+Browsers play H.264 MP4 but not MPEG-4 Part 2 (``mp4v``). Encoders are tried in order:
+
+1. ``opencv-h264``: OpenCV's ``avc1`` fourcc. The opencv-contrib 5.0 wheel that mediapipe
+   brings has no software H.264 encoder (only ``h264_v4l2m2m``, which needs a hardware
+   device), so this fails on most machines;
+2. ``ffmpeg-h264``: libx264 through the ffmpeg binary of the optional ``imageio-ffmpeg``
+   package, when it is installed (raw RGB frames piped to it);
+3. ``opencv-mp4v``: always available; :attr:`VideoSink.warning` then says browsers may not
+   play the file.
+
+Frames go to ``<name>.part<suffix>`` first and are renamed into place on close, so a crash
+never leaves a half-written file under the real name.
 """
 
 from __future__ import annotations
 
 import math
 import os
+import subprocess
+import tempfile
+from fractions import Fraction
 from pathlib import Path
 from types import TracebackType
+from typing import IO, Protocol
 
 # Quiet the FFmpeg encoder probing (failed H.264 attempts log errors) when cv2 loads here.
 os.environ.setdefault("OPENCV_FFMPEG_LOGLEVEL", "-8")
@@ -21,11 +32,17 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 import cv2  # noqa: E402  (after the log settings above)
 import numpy as np  # noqa: E402
 
-# Tried in order; the first the OpenCV build can open wins. ("H264" is not tried: in an
-# MP4 OpenCV maps it to the same "avc1" tag and encoder, printing a complaint on stderr.)
-H264_FOURCCS: tuple[str, ...] = ("avc1",)
-FALLBACK_FOURCC = "mp4v"
-CODEC_NAMES: dict[str, str] = {"avc1": "h264", "mp4v": "mpeg4"}
+# Tried in this order by default. (OpenCV's "H264" fourcc is not tried: in an MP4 OpenCV
+# maps it to the same "avc1" tag and encoder, printing a complaint on stderr.)
+ENCODERS: tuple[str, ...] = ("opencv-h264", "ffmpeg-h264", "opencv-mp4v")
+_OPENCV_FOURCCS: dict[str, str] = {"opencv-h264": "avc1", "opencv-mp4v": "mp4v"}
+CODECS: dict[str, str] = {"opencv-h264": "h264", "ffmpeg-h264": "h264", "opencv-mp4v": "mpeg4"}
+
+
+class _Writer(Protocol):
+    def write(self, rgb: np.ndarray) -> None: ...
+
+    def release(self) -> None: ...
 
 
 class VideoSink:
@@ -37,39 +54,49 @@ class VideoSink:
         size: (width_px, height_px) of every frame given to :meth:`write`.
         encoded_size: the file's (width_px, height_px): ``size`` rounded up to even numbers
             (4:2:0 encoders need them; OpenCV would silently crop), padded at right/bottom.
+        encoders: encoder names tried in order (see :data:`ENCODERS`).
+        encoder: the encoder in use, known once opened.
         codec: ``"h264"`` or ``"mpeg4"`` (MPEG-4 Part 2), known once opened.
         warning: one sentence when the file is not H.264, else None.
         frames_written: frames written so far.
     """
 
-    def __init__(self, path: str | os.PathLike[str], fps: float, size: tuple[int, int]) -> None:
+    def __init__(self, path: str | os.PathLike[str], fps: float, size: tuple[int, int],
+                 encoders: tuple[str, ...] = ENCODERS) -> None:
         if isinstance(fps, bool) or not isinstance(fps, (int, float)) or not math.isfinite(fps) or fps <= 0:
             raise ValueError(f"VideoSink fps must be a finite number > 0, got {fps!r}")
         if len(size) != 2 or any(isinstance(v, bool) or int(v) != v or v <= 0 for v in size):
             raise ValueError(f"VideoSink size must be (width_px, height_px) positive integers, got {size!r}")
+        unknown = [name for name in encoders if name not in CODECS]
+        if not encoders or unknown:
+            raise ValueError(f"VideoSink encoders must be some of {ENCODERS}, got {encoders!r}")
         self.path = Path(path)
         self.part_path = self.path.with_name(f"{self.path.stem}.part{self.path.suffix or '.mp4'}")
         self.fps = float(fps)
         self.size = (int(size[0]), int(size[1]))
         self.encoded_size = (self.size[0] + self.size[0] % 2, self.size[1] + self.size[1] % 2)
+        self.encoders = tuple(encoders)
+        self.encoder: str | None = None
         self.codec: str | None = None
         self.warning: str | None = None
         self.frames_written = 0
-        self._writer: cv2.VideoWriter | None = None
+        self._writer: _Writer | None = None
 
     def open(self) -> VideoSink:
-        """Open the temporary file with the best codec this OpenCV build can encode."""
+        """Open the temporary file with the first encoder of :attr:`encoders` that works."""
         if self._writer is not None:
             return self
-        for fourcc in (*H264_FOURCCS, FALLBACK_FOURCC):
-            writer = _open_writer(self.part_path, fourcc, self.fps, self.encoded_size)
+        for name in self.encoders:
+            if name == "ffmpeg-h264":
+                writer: _Writer | None = _FfmpegWriter.open(self.part_path, self.fps, self.encoded_size)
+            else:
+                writer = _OpenCVWriter.open(self.part_path, _OPENCV_FOURCCS[name], self.fps, self.encoded_size)
             if writer is not None:
-                self._writer = writer
-                self.codec = CODEC_NAMES[fourcc]
+                self._writer, self.encoder, self.codec = writer, name, CODECS[name]
                 break
         if self._writer is None:
             self.part_path.unlink(missing_ok=True)
-            raise OSError(f"cannot write video {self.path}: OpenCV could not open an MP4 encoder")
+            raise OSError(f"cannot write video {self.path}: no MP4 encoder could be opened")
         if self.codec != "h264":
             self.warning = f"{self.path.name} is MPEG-4 Part 2, not H.264: browsers may not play it"
         return self
@@ -82,19 +109,22 @@ class VideoSink:
         if rgb.shape != (height, width, 3) or rgb.dtype != np.uint8:
             raise ValueError(f"frame must be uint8 of shape {(height, width, 3)}, "
                              f"got {rgb.dtype} {rgb.shape}")
-        bgr = cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR)
         if self.encoded_size != self.size:
             pad_w, pad_h = self.encoded_size[0] - width, self.encoded_size[1] - height
-            bgr = cv2.copyMakeBorder(bgr, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
-        self._writer.write(bgr)
+            rgb = cv2.copyMakeBorder(rgb, 0, pad_h, 0, pad_w, cv2.BORDER_REPLICATE)
+        self._writer.write(rgb)
         self.frames_written += 1
 
     def close(self) -> None:
         """Finish the file and move it into place; with no frames, leave nothing (idempotent)."""
         if self._writer is None:
             return
-        self._writer.release()
-        self._writer = None
+        writer, self._writer = self._writer, None
+        try:
+            writer.release()
+        except OSError:
+            self.part_path.unlink(missing_ok=True)
+            raise
         if self.frames_written == 0:
             self.part_path.unlink(missing_ok=True)
             return
@@ -110,16 +140,83 @@ class VideoSink:
         self.close()
 
 
-def _open_writer(path: Path, fourcc: str, fps: float, size: tuple[int, int]) -> cv2.VideoWriter | None:
-    """An opened writer for ``fourcc``, or None when this build cannot encode it (quietly)."""
-    logging = cv2.utils.logging
-    level = logging.getLogLevel()
-    logging.setLogLevel(logging.LOG_LEVEL_SILENT)  # a failed probe is expected, not an error
-    try:
-        writer = cv2.VideoWriter(str(path), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*fourcc), fps, size)
-    finally:
-        logging.setLogLevel(level)
-    if writer.isOpened():
-        return writer
-    writer.release()
-    return None
+class _OpenCVWriter:
+    """cv2.VideoWriter taking RGB frames."""
+
+    def __init__(self, writer: cv2.VideoWriter) -> None:
+        self._writer = writer
+
+    @classmethod
+    def open(cls, path: Path, fourcc: str, fps: float, size: tuple[int, int]) -> _OpenCVWriter | None:
+        """An opened writer, or None when this build cannot encode ``fourcc`` (quietly)."""
+        logging = cv2.utils.logging
+        level = logging.getLogLevel()
+        logging.setLogLevel(logging.LOG_LEVEL_SILENT)  # a failed probe is expected, not an error
+        try:
+            writer = cv2.VideoWriter(str(path), cv2.CAP_FFMPEG, cv2.VideoWriter_fourcc(*fourcc), fps, size)
+        finally:
+            logging.setLogLevel(level)
+        if writer.isOpened():
+            return cls(writer)
+        writer.release()
+        return None
+
+    def write(self, rgb: np.ndarray) -> None:
+        self._writer.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+
+    def release(self) -> None:
+        self._writer.release()
+
+
+class _FfmpegWriter:
+    """libx264 through the ffmpeg binary of imageio-ffmpeg, fed raw RGB on stdin."""
+
+    def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
+        self._process = process
+        self._log = log
+
+    @classmethod
+    def open(cls, path: Path, fps: float, size: tuple[int, int]) -> _FfmpegWriter | None:
+        """A running encoder, or None when imageio-ffmpeg (or its libx264) is not available."""
+        try:
+            import imageio_ffmpeg  # optional: not a dependency of formcheck
+
+            exe = imageio_ffmpeg.get_ffmpeg_exe()
+        except (ImportError, RuntimeError, OSError):
+            return None
+        rate = Fraction(fps).limit_denominator(1001)  # 29.97 → 30000/1001, exactly NTSC
+        command = [exe, "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+                   "-s", f"{size[0]}x{size[1]}", "-framerate", f"{rate.numerator}/{rate.denominator}",
+                   "-i", "-", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+                   "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(path)]
+        log = tempfile.TemporaryFile()
+        try:
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+        except OSError:
+            log.close()
+            return None
+        return cls(process, log)
+
+    def write(self, rgb: np.ndarray) -> None:
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.write(np.ascontiguousarray(rgb).tobytes())
+        except BrokenPipeError:
+            raise OSError(f"the ffmpeg encoder stopped: {self._stderr()}") from None
+
+    def release(self) -> None:
+        assert self._process.stdin is not None
+        try:
+            self._process.stdin.close()
+        except BrokenPipeError:
+            pass
+        code = self._process.wait()
+        message = self._stderr()
+        self._log.close()
+        if code != 0:
+            raise OSError(f"the ffmpeg encoder failed (exit {code}): {message}")
+
+    def _stderr(self) -> str:
+        self._log.seek(0)
+        text = self._log.read().decode("utf-8", "replace").strip()
+        return text.splitlines()[-1] if text else "no message"

@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 
 from formcheck.video import VideoFileSource
-from formcheck.video_sink import VideoSink
+from formcheck.video_sink import ENCODERS, VideoSink
 
 
 def _frame(i: int, width: int, height: int) -> np.ndarray:
@@ -31,9 +31,10 @@ def _stream_codec(ffmpeg_exe: str, path: Path) -> str:
     return match.group(1)
 
 
-def test_thirty_frames_round_trip(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoders", [ENCODERS, ("ffmpeg-h264",), ("opencv-mp4v",)])
+def test_thirty_frames_round_trip(tmp_path: Path, encoders: tuple[str, ...]) -> None:
     path = tmp_path / "annotated.mp4"
-    with VideoSink(path, 29.97, (320, 240)) as sink:
+    with VideoSink(path, 29.97, (320, 240), encoders=encoders) as sink:
         for i in range(30):
             sink.write(_frame(i, 320, 240))
     assert sink.frames_written == 30
@@ -50,9 +51,10 @@ def test_thirty_frames_round_trip(tmp_path: Path) -> None:
     assert not list(tmp_path.glob("*.part*"))
 
 
-def test_codec_reported_is_codec_in_file(tmp_path: Path, ffmpeg: str) -> None:
+@pytest.mark.parametrize("encoders", [ENCODERS, ("ffmpeg-h264",), ("opencv-mp4v",)])
+def test_codec_reported_is_codec_in_file(tmp_path: Path, ffmpeg: str, encoders: tuple[str, ...]) -> None:
     path = tmp_path / "annotated.mp4"
-    with VideoSink(path, 25.0, (160, 120)) as sink:
+    with VideoSink(path, 25.0, (160, 120), encoders=encoders) as sink:
         for i in range(5):
             sink.write(_frame(i, 160, 120))
     assert sink.codec in ("h264", "mpeg4")
@@ -63,9 +65,10 @@ def test_codec_reported_is_codec_in_file(tmp_path: Path, ffmpeg: str) -> None:
         assert sink.warning == "annotated.mp4 is MPEG-4 Part 2, not H.264: browsers may not play it"
 
 
-def test_odd_size_is_padded_not_cropped(tmp_path: Path) -> None:
+@pytest.mark.parametrize("encoder", ["ffmpeg-h264", "opencv-mp4v"])
+def test_odd_size_is_padded_not_cropped(tmp_path: Path, encoder: str) -> None:
     path = tmp_path / "odd.mp4"
-    with VideoSink(path, 30.0, (161, 121)) as sink:
+    with VideoSink(path, 30.0, (161, 121), encoders=(encoder,)) as sink:
         for i in range(3):
             sink.write(_frame(i, 161, 121))
     assert sink.encoded_size == (162, 122)
@@ -76,7 +79,7 @@ def test_file_appears_only_on_close(tmp_path: Path) -> None:
     path = tmp_path / "annotated.mp4"
     sink = VideoSink(path, 30.0, (64, 48)).open()
     sink.write(_frame(0, 64, 48))
-    assert not path.exists() and sink.part_path.exists()
+    assert not path.exists()  # (the .part file appears when the encoder first flushes)
     sink.close()
     assert path.exists() and not sink.part_path.exists()
 
@@ -109,3 +112,36 @@ def test_wrong_frame_shape_is_refused(tmp_path: Path) -> None:
     with VideoSink(tmp_path / "x.mp4", 30.0, (64, 48)) as sink:
         with pytest.raises(ValueError, match="shape"):
             sink.write(np.zeros((48, 63, 3), np.uint8))
+
+
+def test_opencv_h264_is_used_only_when_this_build_encodes_it(tmp_path: Path, ffmpeg: str) -> None:
+    """This OpenCV wheel (5.0 contrib) has no software H.264 encoder; if a build has one, it works."""
+    path = tmp_path / "a.mp4"
+    try:
+        sink = VideoSink(path, 30.0, (64, 48), encoders=("opencv-h264",)).open()
+    except OSError:
+        return  # not available here: the default order moves on to ffmpeg / mp4v
+    sink.write(_frame(0, 64, 48))
+    sink.close()
+    assert _stream_codec(ffmpeg, path) == "h264"
+
+
+def test_default_order_prefers_h264(tmp_path: Path) -> None:
+    with VideoSink(tmp_path / "a.mp4", 30.0, (64, 48)) as sink:
+        sink.write(_frame(0, 64, 48))
+    assert sink.encoder in ENCODERS
+    assert sink.codec == "h264"  # imageio-ffmpeg (a test extra) is installed in the test environment
+
+
+def test_ntsc_rate_is_exact_with_ffmpeg(tmp_path: Path, ffmpeg: str) -> None:
+    path = tmp_path / "a.mp4"
+    with VideoSink(path, 30000 / 1001, (64, 48), encoders=("ffmpeg-h264",)) as sink:
+        for i in range(10):
+            sink.write(_frame(i, 64, 48))
+    run = subprocess.run([ffmpeg, "-hide_banner", "-i", str(path)], capture_output=True, text=True)
+    assert "29.97 fps" in run.stderr
+
+
+def test_unknown_encoder_is_refused(tmp_path: Path) -> None:
+    with pytest.raises(ValueError, match="encoders"):
+        VideoSink(tmp_path / "x.mp4", 30.0, (64, 48), encoders=("x264",))
