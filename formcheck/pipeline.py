@@ -115,6 +115,7 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
         warnings.append(calibration.warning)
     if calibration is not None and calibration.view.advice:
         warnings.append(f"camera: {calibration.view.advice}")
+    warnings.extend(recorder.recalibration_notes())
     for lost_s, found_s in detection_gaps_s(series.t_s, series.detected):
         warnings.append(f"person not found from {lost_s:.1f} s to {found_s:.1f} s (out of frame or hidden?) "
                         "— reps in that time could not be counted")

@@ -124,6 +124,7 @@ class PoseEstimator:
         image = self._to_image(frame)
         try:
             if self.mode == "image":
+                self.tracker.reset()  # independent pictures: no person to follow
                 result = self._landmarker.detect(image)
             else:
                 result = self._landmarker.detect_for_video(image, self._next_timestamp_ms(frame.t_s))

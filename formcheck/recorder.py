@@ -4,15 +4,23 @@ Per frame it keeps only small arrays (landmarks as float32 and three silhouette 
 never the frames or masks, so memory grows by ~1 kB a frame. Masks are read as they
 arrive once the calibration exists; the frames of the calibration window itself are
 read from the calibrator's buffer.
+
+If the person (or the camera) moves after calibration — the trunk shifts by more than
+``MOVED_TRUNK_FRAC`` of its length for ``MOVED_FOR_S`` — the frozen axis no longer fits:
+the recorder starts a new calibration, and each stretch of frames is measured against its
+own. Frames between the move and the new calibration have no heel height or lumbar lift.
 """
 
 from __future__ import annotations
 
 import numpy as np
 
+from dataclasses import dataclass
+
 from formcheck.calibration import Calibration, CalibrationSettings, Calibrator
 from formcheck.geometry import (
-    HEEL, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg,
+    HEEL, HIPS, SHOULDERS, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg,
+    midpoint,
 )
 from formcheck.landmarks import NUM_LANDMARKS, Pose
 from formcheck.measures import LEGS, MeasureSeries
@@ -20,15 +28,29 @@ from formcheck.report.frames_csv import FrameTable
 from formcheck.silhouette import SilhouetteMeter
 
 _GROW_BY = 1024
+MOVED_TRUNK_FRAC = 0.25  # trunk shift / trunk length that means the person or camera moved
+MOVED_FOR_S = 1.5  # … sustained this long (a lowering leg moves the hip landmark far less)
+
+
+@dataclass(frozen=True)
+class CalibrationSegment:
+    """Frames from row ``start`` on are measured against ``calibration`` (None: not yet)."""
+
+    start: int
+    calibration: Calibration | None
+    moved_at_s: float | None = None  # when the move that ended the previous segment began
 
 
 class MeasureRecorder:
     """``update(pose)`` every frame; ``series()`` at any time for the measurements so far."""
 
     def __init__(self, settings: CalibrationSettings | None = None) -> None:
+        self.settings = settings
         self.calibrator = Calibrator(settings)
-        self.calibration: Calibration | None = None
+        self.segments: list[CalibrationSegment] = []
+        self._active: Calibration | None = None
         self._meter: SilhouetteMeter | None = None
+        self._moved_since_s: float | None = None
         self._count = 0
         self._t_s = np.empty(_GROW_BY)
         self._xy_px = np.empty((_GROW_BY, NUM_LANDMARKS, 2), dtype=np.float32)
@@ -55,28 +77,60 @@ class MeasureRecorder:
         self._silhouette[i] = np.nan
         self._count += 1
         self.image_size = pose.image_size
-        if self.calibration is None:
+        if self._active is None:
             calibration = self.calibrator.update(pose)
             if calibration is not None:
                 self._calibrated(calibration)
-        elif self._meter is not None and pose.detected:
-            self._silhouette[i] = self._read(pose.mask)
+        elif pose.detected:
+            if self._moved(pose):
+                return
+            if self._meter is not None:
+                self._silhouette[i] = self._read(pose.mask)
+
+    @property
+    def calibration(self) -> Calibration | None:
+        """The first calibration (the session's reference), or None."""
+        return next((s.calibration for s in self.segments if s.calibration is not None), None)
 
     def finish(self) -> Calibration | None:
         """End of stream: calibrate on a fallback if nothing better was found."""
-        if self.calibration is None:
+        if self._active is None and (not self.segments or self.segments[-1].calibration is None):
             calibration = self.calibrator.finish()
             if calibration is not None:
                 self._calibrated(calibration)
         return self.calibration
 
+    def _moved(self, pose: Pose) -> bool:
+        """True once the trunk has sat away from its calibrated place for MOVED_FOR_S."""
+        assert self._active is not None
+        axis = self._active.axis
+        shift_px = max(float(np.linalg.norm(midpoint(pose.xy_px, SHOULDERS) - axis.shoulder_px)),
+                       float(np.linalg.norm(midpoint(pose.xy_px, HIPS) - axis.hip_px)))
+        if not shift_px > MOVED_TRUNK_FRAC * axis.length_px:
+            self._moved_since_s = None
+            return False
+        if self._moved_since_s is None:
+            self._moved_since_s = pose.t_s
+        if pose.t_s - self._moved_since_s < MOVED_FOR_S:
+            return False
+        start = int(np.searchsorted(self._t_s[: self._count], self._moved_since_s))
+        self.segments.append(CalibrationSegment(start, None, moved_at_s=self._moved_since_s))
+        self._active, self._meter, self._moved_since_s = None, None, None
+        self.calibrator = Calibrator(self.settings)
+        return True
+
     def _calibrated(self, calibration: Calibration) -> None:
-        self.calibration = calibration
+        self._active = calibration
+        times = self._t_s[: self._count]
+        if not self.segments:
+            self.segments.append(CalibrationSegment(0, calibration))
+        else:
+            start = int(np.searchsorted(times, calibration.start_s))
+            self.segments.append(CalibrationSegment(max(start, self.segments[-1].start), calibration))
         self._meter = calibration.meter()
         if self._meter is None:
             return
         # read the buffered calibration frames, so the baseline window has values too
-        times = self._t_s[: self._count]
         for pose in self.calibrator.calibration_poses:
             index = int(np.searchsorted(times, pose.t_s))
             if index < self._count and times[index] == pose.t_s:
@@ -119,31 +173,54 @@ class MeasureRecorder:
         series.detected = np.isfinite(xy).any(axis=(1, 2)).astype(np.float64)
         for name, values in leg_angles_deg(xy).items():
             setattr(series, name, values)
-        calibration = self.calibration
-        if calibration is None:
-            return series
+        silhouette = self._silhouette[: self._count]
+        bounds = [seg.start for seg in self.segments[1:]] + [self._count]
+        for segment, stop in zip(self.segments, bounds):
+            if segment.calibration is not None:
+                self._measure(series, xy, silhouette, slice(segment.start, stop), segment.calibration)
+        return series
+
+    @staticmethod
+    def _measure(series: MeasureSeries, xy: np.ndarray, silhouette: np.ndarray, rows: slice,
+                 calibration: Calibration) -> None:
+        """Fill the calibrated measures of ``rows`` (heel heights, lengths-based angles, lumbar)."""
         floor = calibration.floor
+        part = xy[rows]
         for leg in LEGS:
             thigh_px, shin_px = calibration.segment_px[leg]
             if np.isfinite(thigh_px) and np.isfinite(shin_px) and thigh_px > 0 and shin_px > 0:
-                setattr(series, f"knee_angle_{leg}_deg",
-                        knee_angle_from_lengths_deg(xy, leg, thigh_px, shin_px))
-                setattr(series, f"hip_angle_{leg}_deg",
-                        hip_angle_from_lengths_deg(xy, leg, thigh_px, shin_px))
-            heel = xy[:, HEEL[leg]]
-            setattr(series, f"heel_height_{leg}_cm", floor.height_cm(heel))
-            setattr(series, f"heel_height_{leg}_frac", floor.height_frac(heel))
+                getattr(series, f"knee_angle_{leg}_deg")[rows] = knee_angle_from_lengths_deg(
+                    part, leg, thigh_px, shin_px)
+                getattr(series, f"hip_angle_{leg}_deg")[rows] = hip_angle_from_lengths_deg(
+                    part, leg, thigh_px, shin_px)
+            heel = part[:, HEEL[leg]]
+            getattr(series, f"heel_height_{leg}_cm")[rows] = floor.height_cm(heel)
+            getattr(series, f"heel_height_{leg}_frac")[rows] = floor.height_frac(heel)
         # always measured; the rules and the report decide whether the view makes it trustworthy
-        silhouette = self._silhouette[: self._count]
-        series.lumbar_lift_cm = silhouette[:, 0] * calibration.cm_per_px
-        series.pelvic_tilt_deg = silhouette[:, 1].copy()
-        return series
+        series.lumbar_lift_cm[rows] = silhouette[rows, 0] * calibration.cm_per_px
+        series.pelvic_tilt_deg[rows] = silhouette[rows, 1]
 
     @property
     def back_gap_cm(self) -> np.ndarray:
         """The gap under the lower back (second opinion), cm above its imprint value."""
-        scale = self.calibration.cm_per_px if self.calibration is not None else np.nan
-        return self._silhouette[: self._count, 2] * scale
+        gap = np.full(self._count, np.nan)
+        bounds = [seg.start for seg in self.segments[1:]] + [self._count]
+        for segment, stop in zip(self.segments, bounds):
+            if segment.calibration is not None:
+                gap[segment.start:stop] = self._silhouette[segment.start:stop, 2] * segment.calibration.cm_per_px
+        return gap
+
+    def recalibration_notes(self) -> list[str]:
+        """One sentence per move after calibration, for the report's warnings."""
+        notes = []
+        for segment, following in zip(self.segments[1:], self.segments[2:] + [None]):
+            if segment.moved_at_s is None:
+                continue
+            again = following.calibration if following is not None else None
+            notes.append(f"you (or the camera) moved at {segment.moved_at_s:.1f} s: "
+                         + (f"recalibrated on the still tabletop at {again.start_s:.1f} s" if again is not None
+                            else "no still tabletop followed, so nothing after it was measured"))
+        return notes
 
     def frame_table(self, series: MeasureSeries) -> FrameTable:
         """What frames.csv holds: ``series`` (e.g. smoothed) beside the raw landmarks."""

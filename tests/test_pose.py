@@ -124,3 +124,9 @@ def test_mode_and_argument_errors_name_the_argument() -> None:
         PoseEstimator(mode="stream")  # type: ignore[arg-type]
     with pytest.raises(ValueError, match="num_poses"):
         PoseEstimator(num_poses=0)
+
+
+def test_image_mode_does_not_follow_a_person_across_unrelated_pictures(image_estimator, lying_frame) -> None:
+    other = Frame(0, 0.0, np.ascontiguousarray(np.roll(lying_frame.rgb, 300, axis=1)))
+    assert image_estimator.estimate(other).detected
+    assert image_estimator.estimate(lying_frame).detected  # not rejected as "someone else"
