@@ -14,6 +14,7 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 from scipy.ndimage import median_filter
@@ -46,8 +47,20 @@ class CalibrationSettings:
     # key points' spread / trunk length: MediaPipe's ankles jitter ~6 % of the trunk on a
     # still body; a lowering leg moves its knee ~40 % and its ankle ~100 %
     still_tolerance_frac: float = 0.08
-    tabletop_knee_deg: tuple[float, float] = (60.0, 120.0)
+    tabletop_knee_deg: tuple[float, float] = (60.0, 120.0)  # the start posture's knee range
     tabletop_hip_deg: tuple[float, float] = (55.0, 125.0)
+
+    @classmethod
+    def for_profile(cls, profile: Any) -> CalibrationSettings:
+        """The start posture of an exercise profile: tabletop (knees at ``start_knee_deg``)
+        or, for straight-leg raises, straight knees (at least ``knee_straight_min_deg``)."""
+        if profile.start_knee_deg is not None:
+            knee = (profile.start_knee_deg - 30.0, profile.start_knee_deg + 30.0)
+        elif profile.knee_straight_min_deg is not None:
+            knee = (profile.knee_straight_min_deg - 15.0, 180.0)
+        else:
+            knee = cls.tabletop_knee_deg
+        return cls(tabletop_knee_deg=knee)
 
     def __post_init__(self) -> None:
         if not 0 < self.min_still_s <= self.max_still_s:

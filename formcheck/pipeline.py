@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck import __version__
-from formcheck.calibration import Calibration
+from formcheck.calibration import Calibration, CalibrationSettings
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.filters import file_smoothers, smooth_series
 from formcheck.measures import MeasureSeries
@@ -127,7 +127,7 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     if calibration is not None and calibration.view.view == "upright":
         reps = []  # not lying down: whatever moved was not this exercise
     trust = dict(calibration.view.trust) if calibration is not None else None
-    faults = [evaluate_rep(rep, series, profile, trust) for rep in reps]
+    faults = [evaluate_rep(rep, series, profile, trust, occluded) for rep in reps]
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []
     if trust is not None and not trust.get("lumbar", False):
         warnings.append("the lower back cannot be judged from this camera view, so arching is not checked")
@@ -172,7 +172,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     source = VideoFileSource(video_path)
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
     result = AnalysisResult(source=source.info, out_dir=target)
-    recorder = MeasureRecorder()
+    recorder = MeasureRecorder(CalibrationSettings.for_profile(profile))
     started = time.monotonic()
     try:
         with PoseEstimator(model_path, mode="video") as estimator, \

@@ -116,19 +116,21 @@ def _hip_at(series: MeasureSeries, legs: Sequence[str], i: int) -> float | None:
 
 
 def evaluate_rep(rep: Rep, series: MeasureSeries, profile: ExerciseProfile,
-                 trust: Mapping[str, bool] | None = None) -> list[Fault]:
+                 trust: Mapping[str, bool] | None = None, occluded_leg: str | None = None) -> list[Fault]:
     """Faults of one rep (at most one per code, in the order arching, swinging, tabletop_lost).
 
     ``trust`` says whether the view lets a measure raise faults: ``lumbar`` (lumbar lift and
     pelvic tilt, both from the silhouette; or separately ``lumbar_lift_cm`` /
     ``pelvic_tilt_deg``) and ``angles`` (knee and hip: ``tabletop_lost``). Missing keys and
-    ``trust=None`` mean trusted.
+    ``trust=None`` mean trusted. ``occluded_leg`` (the far leg of a side view) is left out of
+    the knee rule of a rep that moves both legs: hidden behind the near leg, its knee reads
+    tens of degrees off, and the legs move together anyway.
     """
     idx = np.flatnonzero((series.t_s >= rep.start_s) & (series.t_s <= rep.end_s))
     if len(idx) == 0:
         return []
     faults = [_arching(rep, series, profile, idx, trust), _swinging(rep, series, profile),
-              _tabletop(rep, series, profile, idx) if _trusted(trust, "angles") else None]
+              _tabletop(rep, series, profile, idx, occluded_leg) if _trusted(trust, "angles") else None]
     return [f for f in faults if f is not None]
 
 
@@ -195,8 +197,11 @@ def _bounce(rep: Rep, series: MeasureSeries) -> tuple[int, float] | None:
     return int(idx[top]), float(drop[k])
 
 
-def _tabletop(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray) -> Fault | None:
+def _tabletop(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
+             occluded_leg: str | None = None) -> Fault | None:
     legs = _legs(rep.leg)
+    if len(legs) > 1 and occluded_leg in legs:
+        legs = tuple(leg for leg in legs if leg != occluded_leg)
     found = [f for f in (_start_position(rep, series, profile, legs), _knee_rule(series, profile, idx, legs))
              if f is not None]
     return min(found, key=lambda f: f.t_s) if found else None

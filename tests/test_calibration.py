@@ -80,3 +80,13 @@ def test_nobody_found_gives_no_calibration() -> None:
 def test_settings_are_validated() -> None:
     with pytest.raises(ValueError, match="min_still_s"):
         CalibrationSettings(min_still_s=3.0, max_still_s=2.0)
+
+
+def test_straight_leg_profile_calibrates_on_straight_knees() -> None:
+    from formcheck.profiles import get_profile
+
+    poses = [pose_at(i / FPS, knee_deg=172.0) for i in range(90)]
+    assert not run(poses).ok  # not a tabletop
+    calibration = run(poses, CalibrationSettings.for_profile(get_profile("straight-leg")))
+    assert calibration.ok and calibration.knee_angle_deg["left"] == pytest.approx(172.0, abs=1.0)
+    assert CalibrationSettings.for_profile(get_profile("heel-tap")).tabletop_knee_deg == (60.0, 120.0)

@@ -337,3 +337,22 @@ def test_progression_advice_tolerates_timing_error() -> None:
         advice = summarize(reps, faults, HEEL_TAP)["advice"]
         assert any("progress to leg-extension" in a for a in advice) == progress
         assert any(a.startswith("Slow down") for a in advice) == (not progress)
+
+
+def test_knee_rule_of_a_both_legs_rep_ignores_the_occluded_leg() -> None:
+    from formcheck.measures import MeasureSeries
+    from formcheck.profiles import get_profile
+    from formcheck.reps import Rep
+    from formcheck.rules import evaluate_rep
+
+    t = np.arange(0, 8, 1 / 30)
+    series = MeasureSeries.empty(t)
+    series.knee_angle_left_deg = np.full(len(t), 172.0)
+    series.knee_angle_right_deg = np.where((t > 2) & (t < 5), 140.0, 170.0)  # the hidden far knee
+    rep = Rep(index=1, leg="both", start_s=1.0, bottom_s=4.0, end_s=7.0, start_frame=30, bottom_frame=120,
+              end_frame=210, depth_cm=60.0, heel_height_min_cm=20.0, baseline_cm=80.0)
+    profile = get_profile("straight-leg")
+    codes = lambda faults: [f.code for f in faults]  # noqa: E731
+    assert "tabletop_lost" in codes(evaluate_rep(rep, series, profile))
+    assert "tabletop_lost" not in codes(evaluate_rep(rep, series, profile, occluded_leg="right"))
+    assert "tabletop_lost" in codes(evaluate_rep(rep, series, profile, occluded_leg="left"))

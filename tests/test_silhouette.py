@@ -5,9 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.silhouette import (
-    LUMBAR_STATIONS, PELVIS_STATIONS, SilhouetteMeter, TrunkAxis, sample_contour,
-)
+from formcheck.silhouette import TILT_LEVER_TRUNK_FRAC, SilhouetteMeter, TrunkAxis, sample_contour
 
 AXIS = TrunkAxis(shoulder_px=np.array([100.0, 300.0]), hip_px=np.array([300.0, 300.0]),
                  up_px=np.array([0.0, -1.0]))
@@ -45,7 +43,7 @@ def test_lumbar_lift_and_back_gap_against_the_imprint(rise_px: int, gap_px: int)
     reading = SilhouetteMeter(AXIS, baseline).read(trunk_mask(rise_px, gap_px))
     assert reading.lumbar_lift_px == pytest.approx(rise_px)
     assert reading.back_gap_px == pytest.approx(gap_px)
-    lever_px = (PELVIS_STATIONS.mean() - LUMBAR_STATIONS.mean()) * 200
+    lever_px = TILT_LEVER_TRUNK_FRAC * 200
     assert reading.pelvic_tilt_deg == pytest.approx(np.degrees(np.arctan2(rise_px, lever_px)))
 
 
