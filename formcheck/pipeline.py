@@ -121,13 +121,18 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
                         "— reps in that time could not be counted")
     baseline = dict(calibration.heel_height_cm) if calibration is not None and calibration.ok else None
     occluded = None  # the far leg of a side view hides behind the near one (see reps.timing_signal)
-    if calibration is not None and calibration.view.view == "side" and calibration.view.near_side is not None:
-        occluded = "left" if calibration.view.near_side == "right" else "right"
-    reps = segment_reps(series, profile, baseline, occluded_leg=occluded) if calibration is not None else []
-    if calibration is not None and calibration.view.view == "upright":
+    view = calibration.view if calibration is not None else None
+    if view is not None and view.view in ("side", "oblique") and view.near_side is not None:
+        occluded = "left" if view.near_side == "right" else "right"
+    timing_occluded = occluded if view is not None and view.view == "side" else None
+    reps = segment_reps(series, profile, baseline, occluded_leg=timing_occluded) if calibration is not None else []
+    if view is not None and view.view == "upright":
         reps = []  # not lying down: whatever moved was not this exercise
-    trust = dict(calibration.view.trust) if calibration is not None else None
-    faults = [evaluate_rep(rep, series, profile, trust, occluded) for rep in reps]
+    trust = dict(view.trust) if view is not None else None
+    faults = [evaluate_rep(rep, series, profile, _rep_trust(trust, rep, view, occluded), occluded)
+              for rep in reps]
+    if view is not None and view.view == "oblique" and occluded is not None:
+        warnings.append(f"oblique camera: the knee of the far leg ({occluded}) cannot be judged from here")
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []
     if trust is not None and not trust.get("lumbar", False):
         warnings.append("the lower back cannot be judged from this camera view, so arching is not checked")
@@ -136,6 +141,14 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
                          setup_faults=setup_faults,
                          summary=summarize(reps, faults, profile, ranges, setup_faults),
                          end_range=ranges, warnings=warnings)
+
+
+def _rep_trust(trust: dict[str, bool] | None, rep: Rep, view: Any, occluded: str | None) -> dict[str, bool] | None:
+    """In an oblique view the far leg's knee and hip angles are foreshortened and hidden:
+    reps of that leg are not judged on them."""
+    if trust is None or view is None or view.view != "oblique" or rep.leg != occluded:
+        return trust
+    return {**trust, "angles": False}
 
 
 def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, source: SourceInfo,
