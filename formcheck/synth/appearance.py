@@ -58,6 +58,6 @@ def room_rows(spec: ClipSpec, mat_top_m: float, camera_side: float) -> np.ndarra
     floor = box(np.array([-8.0, -0.05, -8.0]), np.array([8.0, 0.0, 8.0]), spec.floor_rgb)
     mat = box(np.array([-1.05, 0.0, -0.33]), np.array([0.95, mat_top_m, 0.33]), spec.mat_rgb)
     wz = -camera_side * 2.2
-    wall = box(np.array([-8.0, 0.0, wz - 0.05 if wz > 0 else wz - 0.05]), np.array([8.0, 3.0, wz + 0.05]), spec.wall_rgb)
+    wall = box(np.array([-8.0, 0.0, wz - 0.05]), np.array([8.0, 3.0, wz + 0.05]), spec.wall_rgb)
     skirting = box(np.array([-8.0, 0.0, wz - 0.07]), np.array([8.0, 0.1, wz + 0.07]), (0.95, 0.95, 0.93))
     return np.concatenate([floor, mat, wall, skirting])
