@@ -125,3 +125,39 @@ def lumbar_tracking(truth: dict[str, Any], series: Any) -> tuple[float, float]:
     if ok.sum() < 3 or np.std(true_lift[ok]) < 1e-6 or np.std(found[ok]) < 1e-6:
         return math.nan, float(np.mean(np.abs(found[ok] - true_lift[ok]))) if ok.any() else math.nan
     return float(np.corrcoef(found[ok], true_lift[ok])[0, 1]), float(np.mean(np.abs(found[ok] - true_lift[ok])))
+
+
+def max_error(values: np.ndarray) -> float:
+    return float(np.max(values)) if len(values) else math.nan
+
+
+def analysis_metrics(truth: dict[str, Any], report: dict[str, Any], series: Any) -> dict[str, float]:
+    """The issue-4 accuracy numbers of one clip (NaN where not applicable)."""
+    comparison = compare_reps(truth, report)
+    near = truth["camera"]["side"]
+    far = "right" if near == "left" else "left"
+    lift_r, lift_mae = lumbar_tracking(truth, series)
+    metrics = {
+        "reps": float(comparison.found_reps),
+        "true": float(comparison.true_reps),
+        "legs ok": float(comparison.legs_right),
+        "t max": max_error(np.concatenate([comparison.phase_errors_s(p) for p in PHASES[:3]])),
+        "phase max": max_error(np.concatenate([comparison.phase_errors_s(p) for p in PHASES[3:]])),
+        "knee near": float(np.mean(knee_angle_errors_deg(truth, series, (near,)))),
+        "knee far": float(np.mean(knee_angle_errors_deg(truth, series, (far,)))),
+        "lift r": lift_r,
+        "lift mae": lift_mae,
+    }
+    for code, counts in comparison.faults.items():
+        metrics[f"{code} tp/fp/fn"] = (counts.tp, counts.fp, counts.fn)  # type: ignore[assignment]
+    return metrics
+
+
+def pooled_faults(per_clip: list[dict[str, Any]]) -> dict[str, FaultCounts]:
+    """Fault confusion counts summed over clips, per code."""
+    totals = {code: FaultCounts() for code in FAULT_CODES}
+    for metrics in per_clip:
+        for code in FAULT_CODES:
+            tp, fp, fn = metrics[f"{code} tp/fp/fn"]
+            totals[code].add(FaultCounts(tp, fp, fn))
+    return totals

@@ -30,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = commands.add_parser(
         "analyze", help="analyse a recorded video file",
-        description="Analyse a recorded video: writes report.json and frames.csv into DIR.")
+        description="Analyse a recorded video: writes report.json, report.html and frames.csv into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
     analyze.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
                          help="exercise profile (default: %(default)s)")

@@ -24,6 +24,7 @@ from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.progress import ProgressBar
 from formcheck.recorder import MeasureRecorder
 from formcheck.report.frames_csv import write_frames_csv
+from formcheck.report.html_report import write_report_html
 from formcheck.report.json_report import ReportInputs, SourceInfo, build_report, write_report_json
 from formcheck.reps import Rep, segment_reps
 from formcheck.rules import Fault, end_range, evaluate_rep, evaluate_setup, summarize
@@ -31,6 +32,7 @@ from formcheck.video import VideoFileSource, VideoInfo, fit_within
 
 FRAMES_CSV = "frames.csv"
 REPORT_JSON = "report.json"
+REPORT_HTML = "report.html"
 # Frames are analysed at most this large (longer side, px): the pose model works at 256 px
 # anyway, and a 4K frame's mask alone would be 33 MB. Landmarks are in analysed pixels.
 MAX_ANALYSIS_SIDE_PX = 1280
@@ -70,6 +72,7 @@ class AnalysisResult:
     session: SessionResult | None = None
     report: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # about the source, for the report
+    recorder: MeasureRecorder | None = None  # raw per-frame landmarks (``xy_px``, ``t_s``, …)
 
     @property
     def detection_rate(self) -> float:
@@ -167,13 +170,15 @@ def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, sou
         end_range=session.end_range, complete=complete, warnings=warnings, version=__version__))
     report_json = out_dir / REPORT_JSON
     write_report_json(report_json, report)
-    return {"frames_csv": frames_csv, "report_json": report_json}, report
+    report_html = out_dir / REPORT_HTML
+    write_report_html(report_html, report, session.series)
+    return {"frames_csv": frames_csv, "report_json": report_json, "report_html": report_html}, report
 
 
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
                   exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
                   show_progress: bool = True) -> AnalysisResult:
-    """Analyse a recorded video and write frames.csv and report.json into ``out_dir``.
+    """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``.
 
     Raises:
         VideoError, ModelError, OutputError, ValueError (unknown exercise): bad input.
@@ -184,8 +189,8 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     video_path = Path(video_path)
     source = VideoFileSource(video_path)
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
-    result = AnalysisResult(source=source.info, out_dir=target)
     recorder = MeasureRecorder(CalibrationSettings.for_profile(profile))
+    result = AnalysisResult(source=source.info, out_dir=target, recorder=recorder)
     started = time.monotonic()
     try:
         with PoseEstimator(model_path, mode="video") as estimator, \
