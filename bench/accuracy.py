@@ -1,11 +1,11 @@
-"""Accuracy: formcheck's pose pipeline over every clip in samples/, compared with the truth.
+"""Accuracy: ``formcheck analyze`` over every clip in samples/, compared with the truth.
 
     python bench/accuracy.py [--samples DIR] [--clip NAME ...] [--json OUT] [--min-detection 0.98]
 
 For each ``<clip>.mp4`` with a ``<clip>.truth.json`` beside it (schema: docs/truth.md)
-the clip is decoded with :class:`formcheck.video.VideoFileSource` and run through
-:class:`formcheck.pose.PoseEstimator` (video mode, person tracking), exactly as
-``formcheck analyze`` does. Printed per clip and overall:
+the whole analysis runs (:func:`formcheck.pipeline.analyze_video`, the clip's exercise
+profile) and its landmarks, measurements and report are compared with the truth.
+First table, per clip and overall (pose stage):
 
 * ``det``: share of frames in which the person was found;
 * ``err med`` / ``err p90``: landmark error in px (truth projection vs formcheck) over
@@ -15,9 +15,14 @@ the clip is decoded with :class:`formcheck.video.VideoFileSource` and run throug
 * ``knee med`` / ``knee p90``: |2D knee angle from formcheck's raw landmarks − true 3D knee
   angle| of the near leg, in degrees (``formcheck.geometry.joint_angle_deg``).
 
-Metrics are rows of the ``METRICS`` table (name, function, format); later stages
-(knee angle, reps, phases, faults) add rows there. Exits 1 when a clip cannot be
-processed, 3 when ``--min-detection`` is given and a side-view clip is below it.
+Metrics are rows of the ``METRICS`` table (name, function, format). Second table
+(measurement and rules, ``bench/truth_compare.py``): found/true rep count, reps on the
+right leg, max |error| of start/bottom/end (``t max``) and of lower/raise durations
+(``phase max``) in s, knee-angle MAE of the near and far leg (deg, formcheck's reported
+angle vs the true 3D angle), lumbar-lift r and MAE (cm) against the true gap above the
+imprint, and per fault code tp/fp/fn per rep; then fault precision and recall pooled
+over all clips. Exits 1 when a clip cannot be processed, 3 when ``--min-detection`` is
+given and a side-view clip is below it.
 """
 
 from __future__ import annotations
@@ -26,6 +31,7 @@ import argparse
 import json
 import math
 import sys
+import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -35,11 +41,12 @@ import numpy as np
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
 
 from formcheck.errors import FormcheckError  # noqa: E402
+from formcheck.pipeline import analyze_video  # noqa: E402
+from truth_compare import FAULT_CODES, analysis_metrics, pooled_faults  # noqa: E402
 from formcheck.geometry import joint_angle_deg  # noqa: E402
-from formcheck.pose import PoseEstimator  # noqa: E402
-from formcheck.video import VideoFileSource  # noqa: E402
 
 # MediaPipe indices compared with the truth: shoulders, hips, knees, ankles, heels
 BODY_LANDMARKS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30)
@@ -59,6 +66,7 @@ class ClipRun:
     xy_px: np.ndarray  # (n, 33, 2) formcheck landmarks, NaN when missing
     truth_xy_px: np.ndarray  # (n, 33, 2) truth projections, NaN where the truth has none
     elapsed_s: float
+    analysis: dict[str, Any] | None = None  # reps, times, knee, lumbar, faults vs truth
 
     @property
     def near(self) -> tuple[int, ...]:
@@ -125,25 +133,22 @@ def load_truth(path: Path) -> tuple[dict[str, Any], np.ndarray]:
 
 
 def run_clip(video: Path, truth_path: Path) -> ClipRun:
-    """Run formcheck's pose stage over ``video`` and align it with the truth."""
+    """Run ``formcheck analyze`` (the whole pipeline) over ``video`` and align it with the truth."""
     truth, truth_xy = load_truth(truth_path)
-    source = VideoFileSource(video)
-    times, found, xys = [], [], []
-    started = time.perf_counter()
-    with PoseEstimator(mode="video") as estimator:
-        for frame in source:
-            pose = estimator.estimate(frame)
-            times.append(frame.t_s)
-            found.append(pose.detected)
-            xys.append(pose.xy_px)
-    elapsed = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as out:
+        result = analyze_video(video, out, exercise=truth["clip"]["exercise"], show_progress=False)
+    recorder, session = result.recorder, result.session
+    assert recorder is not None and session is not None
+    times, xys = recorder.t_s.copy(), recorder.xy_px
+    found = np.isfinite(xys).any(axis=(1, 2))
     n = len(times)
     if n != len(truth_xy):
         raise RuntimeError(f"{video.name}: decoded {n} frames, the truth has {len(truth_xy)}")
     t_truth = np.array([f["t_s"] for f in truth["frames"]])
-    if np.max(np.abs(np.array(times) - t_truth)) > 0.5 / truth["clip"]["fps"]:
+    if np.max(np.abs(times - t_truth)) > 0.5 / truth["clip"]["fps"]:
         raise RuntimeError(f"{video.name}: frame times differ from the truth by more than half a frame")
-    return ClipRun(video.stem, truth, np.array(times), np.array(found, bool), np.array(xys), truth_xy, elapsed)
+    return ClipRun(video.stem, truth, times, found, xys, truth_xy, result.elapsed_s,
+                   analysis=analysis_metrics(truth, result.report, session.series))
 
 
 def pooled(runs: list[ClipRun]) -> ClipRun:
@@ -192,6 +197,44 @@ def print_table(rows: list[dict[str, Any]]) -> None:
         print("  ".join(v.ljust(w) if i < 2 else v.rjust(w) for i, (v, w) in enumerate(zip(x, widths))))
 
 
+ANALYSIS_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("reps", "{:.0f}"), ("true", "{:.0f}"), ("legs ok", "{:.0f}"), ("t max", "{:.2f}"),
+    ("phase max", "{:.2f}"), ("knee near", "{:.1f}"), ("knee far", "{:.1f}"), ("lift r", "{:.2f}"),
+    ("lift mae", "{:.2f}"))
+
+
+def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
+    """Per clip: rep count vs truth, legs right, max time errors (s: start/bottom/end, and
+    lower/raise), knee-angle MAE (deg) near and far leg, lumbar-lift r and MAE (cm), and fault
+    tp/fp/fn per code; then fault precision/recall pooled over clips. Returns the pooled numbers."""
+    rows = [r for r in runs if r.analysis is not None]
+    if not rows:
+        return {}
+    headers = ["clip"] + [name for name, _ in ANALYSIS_COLUMNS] + [f"{c} tp/fp/fn" for c in FAULT_CODES]
+    cells = []
+    for run in rows:
+        values = [run.name] + ["-" if math.isnan(run.analysis[name]) else fmt.format(run.analysis[name])
+                               for name, fmt in ANALYSIS_COLUMNS]
+        values += ["/".join(str(v) for v in run.analysis[f"{c} tp/fp/fn"]) for c in FAULT_CODES]
+        cells.append(values)
+    widths = [max(len(h), *(len(c[i]) for c in cells)) for i, h in enumerate(headers)]
+    print()
+    print("  ".join(h.ljust(w) if i == 0 else h.rjust(w) for i, (h, w) in enumerate(zip(headers, widths))))
+    for values in cells:
+        print("  ".join(v.ljust(w) if i == 0 else v.rjust(w) for i, (v, w) in enumerate(zip(values, widths))))
+    totals = pooled_faults([r.analysis for r in rows])
+    exact = sum(r.analysis["reps"] == r.analysis["true"] for r in rows)
+    print(f"\nrep count exact on {exact}/{len(rows)} clips; legs right on "
+          f"{sum(r.analysis['legs ok'] for r in rows):.0f}/{sum(r.analysis['true'] for r in rows):.0f} reps")
+    pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows)}
+    for code, counts in totals.items():
+        print(f"{code:14s} precision {counts.precision:.2f}  recall {counts.recall:.2f}  "
+              f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")
+        pooled_numbers[code] = {"precision": counts.precision, "recall": counts.recall,
+                                "tp": counts.tp, "fp": counts.fp, "fn": counts.fn}
+    return pooled_numbers
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--samples", type=Path, default=REPO / "samples", help="directory of clips and truth files")
@@ -220,8 +263,12 @@ def main(argv: list[str] | None = None) -> int:
         print(f"{run.name}: {len(run.detected)} frames, {run.elapsed_s:.1f} s", file=sys.stderr, flush=True)
     rows = table(runs)
     print_table(rows)
+    pooled_numbers = print_analysis(runs)
     if args.json:
-        args.json.write_text(json.dumps(rows, indent=2))
+        analysis = {r.name: {k: (list(v) if isinstance(v, tuple) else v) for k, v in r.analysis.items()}
+                    for r in runs if r.analysis is not None}
+        args.json.write_text(json.dumps({"pose": rows, "analysis": analysis, "pooled": pooled_numbers},
+                                        indent=2, default=float))
     if failed:
         print(f"error: {len(failed)} clip(s) could not be processed: {', '.join(failed)}", file=sys.stderr)
         return 1
