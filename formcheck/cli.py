@@ -2,7 +2,7 @@
 
     formcheck --version
     formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
-                            [--model PATH] [--quiet]
+                            [--no-video] [--model PATH] [--quiet]
 """
 
 from __future__ import annotations
@@ -39,6 +39,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "existing files of the same names are replaced)")
     analyze.add_argument("--model", metavar="PATH",
                          help="PoseLandmarker .task bundle (default: $FORMCHECK_MODEL or the bundled model)")
+    analyze.add_argument("--no-video", action="store_true",
+                         help="do not write annotated.mp4 (the contract's flag; the annotated video "
+                              "is not produced yet, so this is the current behaviour either way)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
     return parser
 

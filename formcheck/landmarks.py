@@ -110,14 +110,16 @@ class Pose:
         return cls(t_s=t_s, image_size=image_size, num_candidates=num_candidates)
 
     @classmethod
-    def from_mediapipe(cls, result: Any, index: int, t_s: float,
-                       image_size: tuple[int, int]) -> Pose:
-        """Build from candidate ``index`` of a PoseLandmarker result (duck-typed)."""
+    def from_mediapipe(cls, result: Any, index: int, t_s: float, image_size: tuple[int, int],
+                       xy_px: np.ndarray | None = None) -> Pose:
+        """Build from candidate ``index`` of a PoseLandmarker result (duck-typed); ``xy_px``
+        may pass that candidate's pixel coordinates when the caller has them already."""
         width, height = image_size
         image_landmarks: Sequence[Any] = result.pose_landmarks[index]
         world_landmarks: Sequence[Any] = result.pose_world_landmarks[index]
-        normalised = np.array([(p.x, p.y) for p in image_landmarks], dtype=np.float64)
-        xy_px = normalised * np.array([width, height], dtype=np.float64)
+        if xy_px is None:
+            normalised = np.array([(p.x, p.y) for p in image_landmarks], dtype=np.float64)
+            xy_px = normalised * np.array([width, height], dtype=np.float64)
         world_m = np.array([(p.x, p.y, p.z) for p in world_landmarks], dtype=np.float64)
         visibility = np.array([_score(p.visibility) for p in image_landmarks])
         presence = np.array([_score(p.presence) for p in image_landmarks])

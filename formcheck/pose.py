@@ -198,7 +198,7 @@ class PoseEstimator:
         chosen = self.tracker.update(candidates)
         if chosen is None:
             return Pose.missing(frame.t_s, frame.size, num_candidates=found)
-        return Pose.from_mediapipe(result, chosen, frame.t_s, frame.size)
+        return Pose.from_mediapipe(result, chosen, frame.t_s, frame.size, xy_px=candidates[chosen])
 
     def close(self) -> None:
         """Release the model (safe to call twice)."""

@@ -52,9 +52,10 @@ def test_analyze_writes_frames_csv_with_the_person_found(real_clip, tmp_path) ->
 def test_analyze_default_output_sits_next_to_the_video(real_clip, tmp_path) -> None:
     clip = tmp_path / "session.mp4"
     clip.write_bytes(real_clip.read_bytes())
-    result = run_cli("analyze", str(clip), "--quiet")
+    result = run_cli("analyze", str(clip), "--quiet", "--no-video", "--exercise", "heel-tap")
     assert result.returncode == 0, result.stderr
     assert (tmp_path / "session_formcheck" / "frames.csv").is_file()
+    assert not (tmp_path / "session_formcheck" / "annotated.mp4").exists()
     assert result.stderr == ""  # --quiet: no progress bar, no library chatter
 
 
