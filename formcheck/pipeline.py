@@ -27,6 +27,7 @@ from formcheck.report.frames_csv import write_frames_csv
 from formcheck.report.html_report import write_report_html
 from formcheck.report.json_report import ReportInputs, SourceInfo, build_report, write_report_json
 from formcheck.reps import Rep, segment_reps
+from formcheck.stages import StageTimer
 from formcheck.rules import Fault, end_range, evaluate_rep, evaluate_setup, summarize
 from formcheck.video import VideoFileSource, VideoInfo, fit_within
 
@@ -73,6 +74,7 @@ class AnalysisResult:
     report: dict[str, Any] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)  # about the source, for the report
     recorder: MeasureRecorder | None = None  # raw per-frame landmarks (``xy_px``, ``t_s``, …)
+    stages: StageTimer = field(default_factory=StageTimer)  # seconds per stage (bench/throughput.py)
 
     @property
     def detection_rate(self) -> float:
@@ -199,9 +201,17 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     try:
         with PoseEstimator(model_path, mode="video") as estimator, \
                 ProgressBar(source.info.frame_count, "analyze", enabled=show_progress) as progress:
-            for frame in source:
-                pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
-                recorder.update(pose, frame.index)
+            stage = result.stages
+            frames = iter(source)
+            while True:
+                with stage("decode"):
+                    frame = next(frames, None)
+                if frame is None:
+                    break
+                with stage("pose"):
+                    pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
+                with stage("measure"):
+                    recorder.update(pose, frame.index)
                 result.frames_analysed += 1
                 result.frames_detected += pose.detected
                 progress.update()
@@ -227,6 +237,8 @@ def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: Exercise
     duration_s = float(times[-1] - times[0]) + (1.0 / info.fps if info.fps > 0 else 0.0)
     source = SourceInfo(path=str(video_path), fps=info.fps, frames=result.frames_analysed,
                         duration_s=duration_s, width=info.width, height=info.height)
-    result.session = summarise_session(recorder, profile)
-    result.outputs, result.report = write_session_outputs(
-        recorder, result.session, source, profile, result.out_dir, result.complete, result.warnings)
+    with result.stages("rules"):
+        result.session = summarise_session(recorder, profile)
+    with result.stages("write"):
+        result.outputs, result.report = write_session_outputs(
+            recorder, result.session, source, profile, result.out_dir, result.complete, result.warnings)
