@@ -13,14 +13,15 @@ to ~0.15 s into a movement before it is noticed; the baselines are medians and b
 from __future__ import annotations
 
 from collections import deque
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
 from scipy.ndimage import median_filter
 
 from formcheck.geometry import (
-    HIPS, SHOULDERS, FloorLine, floor_line, joint_angle_deg, midpoint, segment_length_px,
+    HIPS, SHOULDERS, DepthCorrection, FloorLine, far_leg_correction, floor_line, joint_angle_deg, midpoint,
+    segment_length_px,
 )
 from formcheck.landmarks import Landmark as L
 from formcheck.landmarks import Pose
@@ -83,6 +84,8 @@ class Calibration:
         heel_height_cm: per leg, heel height above the floor in tabletop.
         knee_angle_deg, hip_angle_deg: per leg, medians during calibration.
         segment_px: per leg, (thigh, shin) lengths in pixels during calibration.
+        heel_correction: per leg, the perspective correction of heel heights (the far leg
+            of a side view; identity otherwise). ``heel_height_cm`` is already corrected.
         warning: why the calibration is not ok, for the report.
     """
 
@@ -98,6 +101,8 @@ class Calibration:
     hip_angle_deg: dict[Leg, float]
     segment_px: dict[Leg, tuple[float, float]]
     warning: str | None = None
+    heel_correction: dict[Leg, DepthCorrection] = field(
+        default_factory=lambda: {leg: DepthCorrection() for leg in LEGS})
 
     @property
     def cm_per_px(self) -> float:
@@ -215,10 +220,28 @@ def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) ->
         hip_angle = {leg: float(np.nanmedian(joint_angle_deg(xy, "hip", leg))) for leg in LEGS}
         segments = {leg: tuple(float(np.nanmedian(length)) for length in segment_length_px(xy, leg))
                     for leg in LEGS}
+    view = classify_view(world, xy, image_size)
+    correction = _heel_corrections(heel, segments, view) if ok else {leg: DepthCorrection() for leg in LEGS}
+    heel = {leg: float(correction[leg].apply(heel[leg])) for leg in LEGS}
     return Calibration(ok=ok, start_s=poses[0].t_s, end_s=poses[-1].t_s, axis=axis, floor=floor,
-                       silhouette=silhouette, view=classify_view(world, xy, image_size),
+                       silhouette=silhouette, view=view,
                        heel_height_cm=heel, knee_angle_deg=knee, hip_angle_deg=hip_angle,
-                       segment_px=segments, warning=warning)
+                       segment_px=segments, warning=warning, heel_correction=correction)
+
+
+def _heel_corrections(heel_cm: dict[Leg, float], segments_px: dict[Leg, tuple[float, float]],
+                      view: ViewAssessment) -> dict[Leg, DepthCorrection]:
+    """Perspective corrections per leg: the far leg of a side/oblique view, from the still
+    start posture (both heels equally high) and the far leg's apparent size."""
+    corrections = {leg: DepthCorrection() for leg in LEGS}
+    near = view.near_side
+    if near is None:
+        return corrections
+    far: Leg = "left" if near == "right" else "right"
+    with np.errstate(all="ignore"):
+        ratio = float(np.nanmean(np.asarray(segments_px[far]) / np.asarray(segments_px[near])))
+    corrections[far] = far_leg_correction(heel_cm[near], heel_cm[far], ratio)
+    return corrections
 
 
 def _joint_above_floor_px(masks: list[np.ndarray], axis: TrunkAxis) -> float:

@@ -159,6 +159,49 @@ def floor_line(shoulder_px: np.ndarray, hip_px: np.ndarray, up_hint_px: np.ndarr
     return FloorLine(point_px=point, normal_px=normal, cm_per_px=float(cm_per_px), trunk_px=trunk_px)
 
 
+# The far leg's apparent size relative to the near leg's (far/near segment length in the
+# image) is trusted between these bounds; outside them the landmarks are off, not the camera.
+FAR_SIZE_RATIO_RANGE = (0.75, 1.0)
+
+
+@dataclass(frozen=True)
+class DepthCorrection:
+    """Undoes the perspective on heights of a leg farther from the camera than the floor line.
+
+    The floor line runs through the body's midline. A heel behind that plane, at true
+    height ``h``, looks ``h·(1 − r) + Yc·r`` above the line, where ``Yc`` is the camera
+    height and ``1 − r`` the far plane's image scale relative to the near one (a camera at
+    0.95 m, 3.2 m away, made the far heel read 13 cm above the floor when it touched it).
+    ``apply`` inverts that: ``(measured − offset_cm) · gain`` with ``offset_cm = Yc·r`` and
+    ``gain = 1 / (1 − r)``. The identity (the default) leaves heights as measured.
+    """
+
+    offset_cm: float = 0.0
+    gain: float = 1.0
+
+    def apply(self, height_cm: np.ndarray | float) -> np.ndarray:
+        """True height (cm) of measured heights (cm) on this leg."""
+        return (np.asarray(height_cm, dtype=np.float64) - self.offset_cm) * self.gain
+
+
+def far_leg_correction(near_baseline_cm: float, far_baseline_cm: float, far_size_ratio: float) -> DepthCorrection:
+    """The :class:`DepthCorrection` of the far leg, from a posture where both heels are equally high.
+
+    Args:
+        near_baseline_cm: the near heel's measured height in that posture (tabletop), cm.
+        far_baseline_cm: the far heel's measured height in the same frames, cm.
+        far_size_ratio: far/near apparent segment length (thigh, shin) — the scale ``1 − r``.
+    Returns the identity when the inputs are unknown or the ratio is implausible.
+    """
+    low, high = FAR_SIZE_RATIO_RANGE
+    values = (near_baseline_cm, far_baseline_cm, far_size_ratio)
+    if not all(np.isfinite(v) for v in values) or not low <= far_size_ratio <= high:
+        return DepthCorrection()
+    # far baseline = h·(1 − r) + Yc·r with h = the near baseline  →  Yc·r
+    offset_cm = far_baseline_cm - near_baseline_cm * far_size_ratio
+    return DepthCorrection(offset_cm=float(offset_cm), gain=float(1.0 / far_size_ratio))
+
+
 def heel_height_cm(xy_px: np.ndarray, floor: FloorLine, leg: Leg) -> np.ndarray:
     """Heel of ``leg`` above the floor, in cm, from (..., 33, 2) image landmarks."""
     return floor.height_cm(xy_px[..., HEEL[leg], :])

@@ -193,9 +193,10 @@ class MeasureRecorder:
                     part, leg, thigh_px, shin_px)
                 getattr(series, f"hip_angle_{leg}_deg")[rows] = hip_angle_from_lengths_deg(
                     part, leg, thigh_px, shin_px)
-            heel = part[:, HEEL[leg]]
-            getattr(series, f"heel_height_{leg}_cm")[rows] = floor.height_cm(heel)
-            getattr(series, f"heel_height_{leg}_frac")[rows] = floor.height_frac(heel)
+            # perspective-corrected for the far leg (see geometry.DepthCorrection)
+            heel_cm = calibration.heel_correction[leg].apply(floor.height_cm(part[:, HEEL[leg]]))
+            getattr(series, f"heel_height_{leg}_cm")[rows] = heel_cm
+            getattr(series, f"heel_height_{leg}_frac")[rows] = heel_cm / (floor.trunk_px * floor.cm_per_px)
         # always measured; the rules and the report decide whether the view makes it trustworthy
         series.lumbar_lift_cm[rows] = silhouette[rows, 0] * calibration.cm_per_px
         series.pelvic_tilt_deg[rows] = silhouette[rows, 1]

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 
 from formcheck.geometry import (
-    angle_at_deg, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg,
+    DepthCorrection, angle_at_deg, far_leg_correction, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg,
     hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, midpoint, segment_length_px, trunk_length,
 )
 from formcheck.landmarks import NUM_LANDMARKS
@@ -110,3 +112,36 @@ def test_knee_angle_from_lengths_uses_the_direct_angle_near_straight() -> None:
     assert knee_angle_from_lengths_deg(xy, "left", 150.0, 140.0) == pytest.approx(170.0, abs=1e-6)
     thigh, shin = segment_length_px(xy, "right")
     assert (thigh, shin) == (pytest.approx(150.0), pytest.approx(140.0))
+
+
+def _pinhole_height_cm(height_m: float, depth_m: float, camera_height_m: float, floor_depth_m: float) -> float:
+    """Height above the image floor line (drawn at ``floor_depth_m``) of a point at ``height_m``
+    and ``depth_m``, seen by a level pinhole camera at ``camera_height_m``; cm at the floor plane."""
+    focal_px = 1000.0
+    y_point_px = -focal_px * (height_m - camera_height_m) / depth_m
+    y_floor_px = focal_px * camera_height_m / floor_depth_m
+    cm_per_px = floor_depth_m / focal_px * 100.0
+    return (y_floor_px - y_point_px) * cm_per_px
+
+
+@pytest.mark.parametrize("camera_height_m", [0.08, 0.5, 0.95])
+def test_far_leg_correction_undoes_a_pinhole_camera(camera_height_m: float) -> None:
+    near_depth_m, far_depth_m, tabletop_m = 3.0, 3.25, 0.45
+    size_ratio = near_depth_m / far_depth_m  # the far leg looks this much smaller
+    near_base = _pinhole_height_cm(tabletop_m, near_depth_m, camera_height_m, near_depth_m)
+    far_base = _pinhole_height_cm(tabletop_m, far_depth_m, camera_height_m, near_depth_m)
+    correction = far_leg_correction(near_base, far_base, size_ratio)
+    true_m = np.array([0.0, 0.05, 0.2, 0.45])
+    measured = np.array([_pinhole_height_cm(h, far_depth_m, camera_height_m, near_depth_m) for h in true_m])
+    if camera_height_m > 0.4:
+        assert measured[0] > 2.0  # uncorrected, the far heel floats centimetres above the floor
+    np.testing.assert_allclose(correction.apply(measured), true_m * 100.0, atol=1e-9)
+    np.testing.assert_allclose(near_base, tabletop_m * 100.0)
+
+
+def test_far_leg_correction_is_the_identity_when_unsure() -> None:
+    for ratio in (math.nan, 0.5, 1.2):
+        correction = far_leg_correction(45.0, 50.0, ratio)
+        assert correction == DepthCorrection()
+        np.testing.assert_array_equal(correction.apply(np.array([1.0, np.nan])), [1.0, np.nan])
+    assert far_leg_correction(math.nan, 50.0, 0.9) == DepthCorrection()
