@@ -112,17 +112,24 @@ class Display(Protocol):
     def close(self) -> None: ...
 
 
+def check_display() -> None:
+    """Raise :class:`NoDisplayError` where a window cannot open (Qt would abort the process)."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplayError("there is no screen for the live window (DISPLAY is not set) — "
+                             "run with --no-window, or from a desktop session")
+
+
 class CvWindow:
     """An OpenCV window; keys q / Esc quit, space pauses, r recalibrates."""
 
     def __init__(self, title: str = WINDOW_TITLE) -> None:
-        if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-            raise NoDisplayError("there is no screen for the live window (DISPLAY is not set) — "
-                                 "run with --no-window, or from a desktop session")
-        fonts = Path("/usr/share/fonts/truetype/dejavu")
-        if fonts.is_dir():  # OpenCV's Qt ships no fonts and says so on stderr otherwise
-            os.environ.setdefault("QT_QPA_FONTDIR", str(fonts))
+        check_display()
         import cv2
+
+        # opencv-python points Qt at a font folder it does not ship; Qt then complains on stderr
+        fonts = Path("/usr/share/fonts/truetype/dejavu")
+        if fonts.is_dir() and not Path(os.environ.get("QT_QPA_FONTDIR", "")).is_dir():
+            os.environ["QT_QPA_FONTDIR"] = str(fonts)
 
         self._cv2 = cv2
         self.title = title
@@ -308,6 +315,8 @@ def run_live(options: LiveOptions) -> LiveResult:
         VideoError, CameraError (camera cannot be opened), ModelError, OutputError,
         NoDisplayError: bad input, before anything is recorded.
     """
+    if options.window:
+        check_display()
     source, source_name = open_source(options)
     out_dir = prepare_out_dir(options.out_dir or default_live_out_dir())
     display: Display | None = CvWindow() if options.window else None

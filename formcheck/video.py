@@ -273,6 +273,20 @@ class ReplaySource(_LatestFrameSource):
             publish(frame)
 
 
+def _open_camera(index: int) -> cv2.VideoCapture:
+    """``cv2.VideoCapture(index)`` without OpenCV's own log lines about a missing camera
+    (the caller explains a failure in one sentence)."""
+    logging = getattr(getattr(cv2, "utils", None), "logging", None)
+    previous = logging.getLogLevel() if logging is not None else None
+    if logging is not None:
+        logging.setLogLevel(logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        if logging is not None and previous is not None:
+            logging.setLogLevel(previous)
+
+
 class CameraSource(_LatestFrameSource):
     """A webcam by index; frame times are seconds since the first frame (monotonic clock)."""
 
@@ -281,7 +295,7 @@ class CameraSource(_LatestFrameSource):
         super().__init__()
         self.index = index
         self.stall_timeout_s = stall_timeout_s
-        self._capture = cv2.VideoCapture(index)
+        self._capture = _open_camera(index)
         if not self._capture.isOpened():
             self._capture.release()
             raise CameraError(f"camera {index} could not be opened — is it plugged in and free? "
