@@ -208,6 +208,19 @@ class LiveSession:
                 if interrupted is not None and interrupted.set:
                     return "interrupted"
                 pose = self.estimator.latest()
+                if self.paused:
+                    self.source.read(timeout_s=POLL_S)  # frames keep coming; the picture stays frozen
+                elif not self.estimator.busy:
+                    # the next frame goes to the model first, so it works while this result is handled
+                    frame = self.source.read(timeout_s=0.0 if pose is not None else POLL_S)
+                    if frame is not None:
+                        self._submit(frame)
+                    elif self.source.ended and pose is None:
+                        ended_at = ended_at or time.monotonic()
+                        if not self._submitted or time.monotonic() - ended_at > END_GRACE_S:
+                            return "end of source"
+                elif pose is None and self.display is None:
+                    time.sleep(0.002)
                 if pose is not None:
                     self._handle(pose)
                 action = self.display.poll(1) if self.display is not None else None
@@ -215,28 +228,10 @@ class LiveSession:
                     return "quit"
                 if action is not None:
                     self._act(action)
-                if self.estimator.busy or self.paused:
-                    if self.display is None:
-                        time.sleep(0.002)
-                    self._drain_while_paused()
-                    continue
-                frame = self.source.read(timeout_s=POLL_S)
-                if frame is None:
-                    if self.source.ended:
-                        ended_at = ended_at or time.monotonic()
-                        if not self._submitted or time.monotonic() - ended_at > END_GRACE_S:
-                            return "end of source"
-                    continue
-                self._submit(frame)
         finally:
             self.stats.elapsed_s = time.monotonic() - started
             self.stats.dropped = self.source.dropped + self.estimator.dropped
             self.source.close()
-
-    def _drain_while_paused(self) -> None:
-        """While paused, frames keep arriving and are dropped (the picture stays frozen)."""
-        if self.paused:
-            self.source.read(timeout_s=POLL_S)
 
     def _submit(self, frame: Frame) -> None:
         if self.frame_size is None:
