@@ -100,6 +100,7 @@ class LiveResult:
     error: str | None = None  # the camera error's sentence
     outputs: dict[str, Path] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
+    recorder: MeasureRecorder | None = None  # every processed frame (``t_s``, ``xy_px``, segments)
 
 
 class Display(Protocol):
@@ -248,7 +249,8 @@ class LiveSession:
         self.recorder.update(pose, frame.index)
         row = self.recorder.latest()
         measures = {name: float(getattr(row, name)[0]) for name in SIGNAL_COLUMNS}
-        faults = self.feedback.update(pose, measures, self.recorder.active_calibration)
+        faults = self.feedback.update(pose, measures, self.recorder.active_calibration,
+                                      self.recorder.calibrator.ready)
         if self.sound is not None:
             for fault in faults:
                 self.sound.cue(fault.code)
@@ -320,7 +322,7 @@ def run_live(options: LiveOptions) -> LiveResult:
     try:
         with PoseEstimator(options.model_path, mode="live") as estimator, _InterruptFlag() as interrupted:
             session = LiveSession(source, estimator, options.exercise, display, sound)
-            result.stats = session.stats
+            result.stats, result.recorder = session.stats, session.recorder
             try:
                 result.ended_by = session.run(interrupted)
             except CameraError as exc:

@@ -41,6 +41,7 @@ FRAME_MARGIN_FRAC = 0.01  # a landmark this close to the image edge counts as cu
 NO_PERSON = "no person found — lie down side-on to the camera, your whole body in view"
 BODY_CUT_OFF = "move back (or move the camera away): your whole body must be in the frame"
 HOLD_STILL = "hold tabletop still: hips and knees at 90°, lower back pressed into the mat"
+READY = "ready — lower one heel slowly: 3 seconds down, 3 up"
 PAUSED = "paused — press space to continue"
 
 
@@ -175,10 +176,12 @@ class LiveFeedback:
         self.stage = "setup"
 
     def update(self, pose: Pose, measures: Mapping[str, float],
-               calibration: Calibration | None) -> list[LiveFault]:
+               calibration: Calibration | None, ready: bool = False) -> list[LiveFault]:
         """Feed the newest processed frame: its pose, its raw measures (``SIGNAL_COLUMNS``
         names → value, NaN unknown) and the recorder's active calibration (None while
-        calibrating). Returns the faults that began at this frame."""
+        calibrating); ``ready``: the still tabletop has been held long enough to calibrate
+        on (the calibrator takes it when the first movement begins). Returns the faults
+        that began at this frame."""
         t = float(pose.t_s)
         self.t_s = t
         for name in SIGNAL_COLUMNS:
@@ -188,7 +191,7 @@ class LiveFeedback:
         if calibration is None:
             advice = self.framing.update(pose)
             self.stage = "setup" if advice else "calibrating"
-            self.setup_message = advice or HOLD_STILL
+            self.setup_message = advice or (READY if ready else HOLD_STILL)
             return []
         self.stage = "counting"
         self.setup_message = self.framing.body_in_view(pose)

@@ -12,7 +12,7 @@ from formcheck.geometry import FloorLine
 from formcheck.landmarks import NUM_LANDMARKS, Pose
 from formcheck.landmarks import Landmark as L
 from formcheck.live_feedback import (
-    BANNER_HOLD_S, BODY_CUT_OFF, HOLD_STILL, NO_PERSON, FramingCheck, LiveFeedback, body_cut_off, cue_words,
+    BANNER_HOLD_S, BODY_CUT_OFF, HOLD_STILL, NO_PERSON, READY, FramingCheck, LiveFeedback, body_cut_off, cue_words,
 )
 from formcheck.measures import SIGNAL_COLUMNS
 from formcheck.profiles import get_profile
@@ -110,6 +110,8 @@ def test_setup_says_what_to_change_then_hold_still_then_counts() -> None:
     fresh.update(lying_pose(0.3), nan, None)
     assert (fresh.stage, fresh.setup_message) == ("calibrating", HOLD_STILL)
     assert fresh.overlay(None).setup_message == HOLD_STILL and not fresh.overlay(None).faults
+    fresh.update(lying_pose(0.35), nan, None, ready=True)
+    assert (fresh.stage, fresh.setup_message) == ("calibrating", READY)
     fresh.update(lying_pose(0.4), nan, calibration())
     assert fresh.stage == "counting" and fresh.overlay(None).setup_message is None
     fresh.restart()
@@ -229,3 +231,16 @@ def test_legs_together_profile_shows_one_channel_and_its_cue() -> None:
     feedback, faults, states = run(signals, t, profile=profile)
     assert [leg.name for leg in states[-1].legs] == ["both"]
     assert feedback.legs["both"].reps == 1 and faults == []
+
+
+def test_calibrator_says_ready_once_the_still_tabletop_is_long_enough() -> None:
+    from formcheck.calibration import Calibrator
+
+    calibrator = Calibrator()
+    readiness = []
+    for k in range(50):  # 1.6 s of a still tabletop at 29.97 fps
+        calibrator.update(lying_pose(k / 29.97))
+        readiness.append(calibrator.ready)
+    first = readiness.index(True)
+    assert 1.0 <= first / 29.97 < 1.1 and all(readiness[first:])
+    assert calibrator.result is None  # taken when the movement begins (or at 2 s)

@@ -24,7 +24,7 @@ UNPLUGGED = "camera 0 stopped delivering frames — was it unplugged or taken by
 
 
 class FailingCamera(_LatestFrameSource):
-    """Publishes ``frames`` frames at ``fps``, then fails like an unplugged camera."""
+    """Publishes ``frames`` frames at about ``fps``, then fails like an unplugged camera."""
 
     def __init__(self, frames: int, fps: float = 60.0) -> None:
         super().__init__()
@@ -32,7 +32,8 @@ class FailingCamera(_LatestFrameSource):
 
     def _produce(self, publish: Callable[[Frame], None]) -> None:
         for index in range(self.frames):
-            time.sleep(1.0 / self.fps)
+            if self._stop.wait(1.0 / self.fps):
+                return
             publish(Frame(index=index, t_s=index / self.fps, rgb=np.zeros((SIZE[1], SIZE[0], 3), np.uint8)))
         raise CameraError(UNPLUGGED)
 
@@ -122,3 +123,54 @@ def test_default_output_folder_is_timestamped_in_the_current_folder(tmp_path, mo
     monkeypatch.chdir(tmp_path)
     folder = live_module.default_live_out_dir(datetime(2026, 11, 24, 7, 5, 9))
     assert folder == Path(tmp_path) / "formcheck_live_20261124-070509"
+
+
+class ScriptedWindow:
+    """Stands in for the cv2 window: records what is shown, presses keys at given times (s)."""
+
+    def __init__(self, keys: list[tuple[float, str]]) -> None:
+        self.keys = sorted(keys)
+        self.started = time.monotonic()
+        self.shown: list[np.ndarray] = []
+        self.closed = False
+
+    def show(self, rgb: np.ndarray) -> None:
+        self.shown.append(rgb)
+
+    def poll(self, wait_ms: int) -> str | None:
+        time.sleep(wait_ms / 1000.0)
+        if self.keys and time.monotonic() - self.started >= self.keys[0][0]:
+            return self.keys.pop(0)[1]
+        return None
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def test_keys_pause_recalibrate_and_quit(monkeypatch, tmp_path) -> None:
+    monkeypatch.setattr(live_module, "open_source", lambda options: (FailingCamera(600), "camera 0"))
+    monkeypatch.setattr(live_module, "PoseEstimator", StillPersonEstimator)
+    window = ScriptedWindow([(3.0, "pause"), (4.0, "pause"), (4.5, "recalibrate"), (6.0, "quit")])
+    monkeypatch.setattr(live_module, "CvWindow", lambda: window)
+    monkeypatch.setenv("DISPLAY", ":0")  # the stand-in window needs no screen
+    result = run_live(LiveOptions(camera=0, out_dir=tmp_path / "out", window=True))
+    assert result.ended_by == "quit" and result.complete and window.closed
+    report = json.loads((tmp_path / "out" / "report.json").read_text())
+    assert report["complete"] is True
+    times = result.recorder.t_s
+    gap = int(np.argmax(np.diff(times)))
+    assert 0.7 < times[gap + 1] - times[gap] < 1.5  # nothing was processed during the 1 s pause
+    # r (0.5 s after the pause) restarted the calibration: frames after it wait for a new one
+    segments = result.recorder.segments
+    assert segments[0].calibration is not None and segments[0].calibration.end_s <= times[gap]
+    assert len(segments) >= 2 and segments[1].calibration is None
+    assert 0.3 < times[segments[1].start] - times[gap + 1] < 0.8
+    assert len(window.shown) >= result.stats.processed  # every processed frame was drawn (+ the paused one)
+    assert window.shown[0].shape == (SIZE[1], SIZE[0], 3)
+
+
+def _frames(path: Path) -> list[dict[str, str]]:
+    import csv
+
+    with open(path, newline="") as handle:
+        return list(csv.DictReader(handle))
