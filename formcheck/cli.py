@@ -52,8 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
                     "session ends (q, Esc, Ctrl-C, end of source) report.json, report.html and "
                     "frames.csv are written into DIR. Keys: q/Esc quit, space pause, r recalibrate.")
     where = live.add_mutually_exclusive_group()
-    where.add_argument("--camera", metavar="N", type=_camera_index, default=0,
-                       help="webcam index (default: %(default)s)")
+    where.add_argument("--camera", metavar="N", type=_camera_index,
+                       help="webcam index (default: 0)")
     where.add_argument("--source", metavar="FILE",
                        help="replay a video file at real speed as if it were the camera")
     live.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
@@ -102,11 +102,15 @@ def run_live_command(args: argparse.Namespace) -> int:
     from formcheck.live import LiveOptions, run_live
     from formcheck.pipeline import NoPersonError
 
-    options = LiveOptions(camera=args.camera, source=Path(args.source) if args.source else None,
+    options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
                           exercise=args.exercise, out_dir=Path(args.out) if args.out else None,
                           model_path=Path(args.model) if args.model else None,
                           window=not args.no_window, sound=args.sound)
-    result = run_live(options)
+    try:
+        result = run_live(options)
+    except KeyboardInterrupt:  # before the session started (loading the model): nothing recorded
+        print("formcheck: interrupted before the session started — nothing was recorded", file=sys.stderr)
+        return EXIT_INTERRUPTED
     stats = result.stats
     if result.error:
         print(f"formcheck: error: {result.error}", file=sys.stderr)

@@ -174,3 +174,14 @@ def _frames(path: Path) -> list[dict[str, str]]:
 
     with open(path, newline="") as handle:
         return list(csv.DictReader(handle))
+
+
+@pytest.mark.parametrize("args, fragment", [
+    (["--camera", "0", "--source", "clip.mp4"], "not allowed with"),
+    (["--camera", "-1"], "camera index must be 0 or more"),
+    (["--camera", "usb"], "camera index must be a whole number"),
+])
+def test_live_arguments_are_checked_before_anything_opens(args, fragment, capsys) -> None:
+    with pytest.raises(SystemExit) as stop:
+        cli.main(["live", *args, "--no-window"])
+    assert stop.value.code == 2 and fragment in capsys.readouterr().err
