@@ -158,11 +158,13 @@ class _InterruptFlag:
 
     def __init__(self) -> None:
         self.set = False
-        self._previous: Any = None
+        self._installed = False
+        self._previous: Any = signal.default_int_handler
 
     def __enter__(self) -> _InterruptFlag:
         if threading.current_thread() is threading.main_thread():
             self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
         return self
 
     def _handle(self, _signum: int, _frame: FrameType | None) -> None:
@@ -171,8 +173,10 @@ class _InterruptFlag:
         self.set = True
 
     def __exit__(self, *exc_info: object) -> None:
-        if self._previous is not None:
-            signal.signal(signal.SIGINT, self._previous)
+        if self._installed:
+            # a handler installed outside Python reads back as None: restore Python's default
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
+            self._installed = False
 
 
 class LiveSession:
