@@ -83,7 +83,7 @@ def test_sigint_halfway_saves_an_incomplete_report(tmp_path) -> None:
     assert any("interrupted" in w for w in report["warnings"])
     times = frames_csv_times(out / "frames.csv")
     assert report["source"]["frames"] == len(times) > 30
-    assert 4.0 < times[-1] < 20.0  # the frames so far, not the whole clip
+    assert 1.0 < times[-1] < 20.0  # the frames so far, not the whole clip (startup varies with load)
 
 
 def test_missing_camera_is_one_sentence(tmp_path) -> None:
