@@ -255,8 +255,8 @@ class LiveFeedback:
         trust = self._trust or {}
         lift = self.smoothed["lumbar_lift_cm"] if trust.get("lumbar", True) else math.nan
         tilt = self.smoothed["pelvic_tilt_deg"] if trust.get("lumbar", True) else math.nan
-        holds = bool(arching_mask(np.array([lift]), np.array([tilt]), self.profile)[0]) and bool(self._active_legs())
-        legs = self._active_legs()
+        legs = self._active_legs()  # judged during reps, as the report's rules do
+        holds = bool(legs) and bool(arching_mask(np.array([lift]), np.array([tilt]), self.profile)[0])
         return self._sustained("arching", "arching", holds, t, self.profile.arching_min_s,
                                legs[0] if len(legs) == 1 else None)
 
