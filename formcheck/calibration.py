@@ -155,6 +155,17 @@ class Calibrator:
             return self._finish(list(still), ok=True)
         return self._give_up_if_late(pose.t_s)
 
+    @property
+    def still_s(self) -> float:
+        """How long (s) the current still start posture has been held so far (0 when none)."""
+        return _duration_s(self._still)
+
+    @property
+    def ready(self) -> bool:
+        """A still start posture long enough to calibrate on is being held (live feedback:
+        the calibration is taken when the movement begins, or at ``max_still_s``)."""
+        return self.result is None and self.still_s >= self.settings.min_still_s
+
     def finish(self) -> Calibration | None:
         """The stream ended: calibrate on what was seen (None if nobody was ever found)."""
         if self.result is None:

@@ -3,6 +3,8 @@
     formcheck --version
     formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
                             [--no-video] [--model PATH] [--quiet]
+    formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
+                   [--no-window] [--sound]
 """
 
 from __future__ import annotations
@@ -43,7 +45,38 @@ def build_parser() -> argparse.ArgumentParser:
                          help="do not write annotated.mp4 (the contract's flag; the annotated video "
                               "is not produced yet, so this is the current behaviour either way)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    live = commands.add_parser(
+        "live", help="live feedback from a webcam (or a video replayed at real speed)",
+        description="Live feedback on a webcam: overlay window, fault banners, rep counts. When the "
+                    "session ends (q, Esc, Ctrl-C, end of source) report.json, report.html and "
+                    "frames.csv are written into DIR. Keys: q/Esc quit, space pause, r recalibrate.")
+    where = live.add_mutually_exclusive_group()
+    where.add_argument("--camera", metavar="N", type=_camera_index,
+                       help="webcam index (default: 0)")
+    where.add_argument("--source", metavar="FILE",
+                       help="replay a video file at real speed as if it were the camera")
+    live.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
+                      help="exercise profile (default: %(default)s)")
+    live.add_argument("--out", metavar="DIR",
+                      help="output folder (default: ./formcheck_live_<date-time> in the current folder)")
+    live.add_argument("--model", metavar="PATH",
+                      help="PoseLandmarker .task bundle (default: $FORMCHECK_MODEL or the bundled model)")
+    live.add_argument("--no-window", action="store_true",
+                      help="no window (headless: servers, tests); the same processing and report")
+    live.add_argument("--sound", action="store_true", help="a short sound on each new fault")
     return parser
+
+
+def _camera_index(text: str) -> int:
+    """A camera index: a whole number ≥ 0."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"camera index must be a whole number, got {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"camera index must be 0 or more, got {value}")
+    return value
 
 
 def run_analyze(args: argparse.Namespace) -> int:
@@ -58,6 +91,48 @@ def run_analyze(args: argparse.Namespace) -> int:
     print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
+    return 0
+
+
+def run_live_command(args: argparse.Namespace) -> int:
+    """``formcheck live``: run a session until it ends, then say what was found and written."""
+    from pathlib import Path
+
+    from formcheck.errors import CameraError
+    from formcheck.live import LiveOptions, run_live
+    from formcheck.pipeline import NoPersonError
+
+    options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
+                          exercise=args.exercise, out_dir=Path(args.out) if args.out else None,
+                          model_path=Path(args.model) if args.model else None,
+                          window=not args.no_window, sound=args.sound)
+    try:
+        result = run_live(options)
+    except KeyboardInterrupt:  # before the session started (loading the model): nothing recorded
+        print("formcheck: interrupted before the session started — nothing was recorded", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    stats = result.stats
+    if result.error:
+        print(f"formcheck: error: {result.error}", file=sys.stderr)
+    print(f"live: {stats.processed} frames processed in {stats.elapsed_s:.1f} s ({stats.fps:.1f} frames/s), "
+          f"{stats.dropped} dropped; latency median {stats.latency_percentile_ms(50):.0f} ms "
+          f"(session ended: {result.ended_by})")
+    if result.report:
+        print(summary_text(result.report))
+    for path in result.outputs.values():
+        print(f"wrote {path}")
+    if not result.outputs:
+        print("no frames were processed, so no report was written")
+    if result.error:
+        return CameraError.exit_code
+    if result.ended_by == "interrupted":
+        print("formcheck: interrupted — the report of the frames recorded so far was saved"
+              if result.outputs else "formcheck: interrupted", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if stats.processed and not stats.detected:
+        print(f"formcheck: error: no person found in any of the {stats.processed} frames — "
+              "is the whole body in view, side-on?", file=sys.stderr)
+        return NoPersonError.exit_code
     return 0
 
 
@@ -80,7 +155,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        return run_analyze(args)
+        return run_live_command(args) if args.command == "live" else run_analyze(args)
     except FormcheckError as exc:
         print(f"formcheck: error: {exc}", file=sys.stderr)
         return exc.exit_code

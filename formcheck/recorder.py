@@ -92,6 +92,22 @@ class MeasureRecorder:
         """The first calibration (the session's reference), or None."""
         return next((s.calibration for s in self.segments if s.calibration is not None), None)
 
+    @property
+    def active_calibration(self) -> Calibration | None:
+        """The calibration the newest frames are measured against (None while calibrating)."""
+        return self._active
+
+    def restart_calibration(self) -> None:
+        """Calibrate again from the next frame on (live: the user pressed ``r``).
+
+        Frames recorded so far keep their calibration; later ones are measured against
+        the new one once the person has held a still tabletop again.
+        """
+        if self._active is not None:
+            self.segments.append(CalibrationSegment(self._count, None))
+        self._active, self._meter, self._moved_since_s = None, None, None
+        self.calibrator = Calibrator(self.settings)
+
     def finish(self) -> Calibration | None:
         """End of stream: calibrate on a fallback if nothing better was found."""
         if self._active is None and (not self.segments or self.segments[-1].calibration is None):
@@ -178,6 +194,20 @@ class MeasureRecorder:
         for segment, stop in zip(self.segments, bounds):
             if segment.calibration is not None:
                 self._measure(series, xy, silhouette, slice(segment.start, stop), segment.calibration)
+        return series
+
+    def latest(self) -> MeasureSeries:
+        """The raw measurements of the newest frame only (a one-row series; cheap, for live)."""
+        if self._count == 0:
+            raise ValueError("latest() needs at least one recorded frame")
+        rows = slice(self._count - 1, self._count)
+        xy = self._xy_px[rows].astype(np.float64)
+        series = MeasureSeries.empty(self._t_s[rows].copy())
+        series.detected = np.isfinite(xy).any(axis=(1, 2)).astype(np.float64)
+        for name, values in leg_angles_deg(xy).items():
+            setattr(series, name, values)
+        if self._active is not None:
+            self._measure(series, xy, self._silhouette[rows], slice(0, 1), self._active)
         return series
 
     @staticmethod

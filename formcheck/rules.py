@@ -33,7 +33,7 @@ from formcheck.measures import MeasureSeries
 from formcheck.profiles import PROFILES, ExerciseProfile
 from formcheck.reps import Rep, rep_signal
 
-__all__ = ["Fault", "FAULT_CODES", "evaluate_rep", "evaluate_setup", "end_range", "summarize"]
+__all__ = ["Fault", "FAULT_CODES", "arching_mask", "knee_excess_deg", "evaluate_rep", "evaluate_setup", "end_range", "summarize"]
 
 FaultCode = Literal["arching", "swinging", "tabletop_lost"]
 FAULT_CODES: tuple[FaultCode, ...] = ("arching", "swinging", "tabletop_lost")
@@ -134,6 +134,28 @@ def evaluate_rep(rep: Rep, series: MeasureSeries, profile: ExerciseProfile,
     return [f for f in faults if f is not None]
 
 
+def arching_mask(lift_cm: np.ndarray, tilt_deg: np.ndarray, profile: ExerciseProfile) -> np.ndarray:
+    """Per frame, whether the back counts as arching: lumbar lift (cm) above
+    ``arching_lift_cm``, or pelvic tilt (deg) above ``arching_tilt_deg`` while the lift agrees
+    (above half its threshold) or is unknown (NaN). Duration is not judged here."""
+    lift, tilt = np.asarray(lift_cm, dtype=np.float64), np.asarray(tilt_deg, dtype=np.float64)
+    with np.errstate(invalid="ignore"):
+        by_lift = lift > profile.arching_lift_cm
+        by_tilt = (tilt > profile.arching_tilt_deg) & (~np.isfinite(lift) | (lift > 0.5 * profile.arching_lift_cm))
+    return by_lift | by_tilt
+
+
+def knee_excess_deg(knee_deg: np.ndarray, profile: ExerciseProfile) -> np.ndarray | None:
+    """How far (deg) each knee angle is beyond the profile's range during a rep: > 0 is out
+    of range (``tabletop_lost``), NaN unknown; None when the profile has no knee rule."""
+    knee = np.asarray(knee_deg, dtype=np.float64)
+    if profile.knee_target_deg is not None:
+        return np.abs(knee - profile.knee_target_deg) - profile.knee_tolerance_deg
+    if profile.knee_straight_min_deg is not None:
+        return profile.knee_straight_min_deg - knee
+    return None
+
+
 def _arching(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
              trust: Mapping[str, bool] | None) -> Fault | None:
     """Lumbar lift above its threshold; or pelvic tilt above its threshold while the lift
@@ -143,10 +165,7 @@ def _arching(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.
     lift = series.lumbar_lift_cm[idx] if _trusted(trust, "lumbar_lift_cm") else nan
     tilt = series.pelvic_tilt_deg[idx] if _trusted(trust, "pelvic_tilt_deg") else nan
     lift_known = np.isfinite(lift)
-    with np.errstate(invalid="ignore"):
-        by_lift = lift > profile.arching_lift_cm
-        by_tilt = (tilt > profile.arching_tilt_deg) & (~lift_known | (lift > 0.5 * profile.arching_lift_cm))
-    k = _sustained_onset(t, by_lift | by_tilt, profile.arching_min_s)
+    k = _sustained_onset(t, arching_mask(lift, tilt, profile), profile.arching_min_s)
     if k is None:
         return None
     i = int(idx[k])
@@ -214,14 +233,10 @@ def _knee_rule(series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
     best: tuple[int, float] | None = None
     for leg in legs:
         knee = series.knee_angle_deg(leg)[idx]  # type: ignore[arg-type]
-        if profile.knee_target_deg is not None:
-            dev = np.abs(knee - profile.knee_target_deg)
-            bad = np.nan_to_num(dev, nan=0.0) > profile.knee_tolerance_deg
-        elif profile.knee_straight_min_deg is not None:
-            dev = profile.knee_straight_min_deg - knee
-            bad = np.nan_to_num(dev, nan=0.0) > 0
-        else:
+        dev = knee_excess_deg(knee, profile)
+        if dev is None:
             return None
+        bad = np.nan_to_num(dev, nan=0.0) > 0
         k = _sustained_onset(t, bad, profile.knee_fault_min_s)
         if k is None:
             continue

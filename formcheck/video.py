@@ -12,7 +12,7 @@ import math
 import os
 import threading
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -41,11 +41,14 @@ class Frame:
         index: position in the source (for files: decode order, counting dropped frames).
         t_s: time in seconds since the start of the source.
         rgb: (height, width, 3) uint8 RGB pixels.
+        captured_s: when a live source captured it, on the ``time.monotonic()`` clock
+            (NaN for frames read from a file); live latency is measured from it.
     """
 
     index: int
     t_s: float
     rgb: np.ndarray
+    captured_s: float = math.nan
 
     @property
     def size(self) -> tuple[int, int]:
@@ -151,7 +154,7 @@ def fit_within(frame: Frame, max_side_px: int) -> Frame:
     scale = max_side_px / longest
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
     return Frame(index=frame.index, t_s=frame.t_s,
-                 rgb=cv2.resize(frame.rgb, size, interpolation=cv2.INTER_AREA))
+                 rgb=cv2.resize(frame.rgb, size, interpolation=cv2.INTER_AREA), captured_s=frame.captured_s)
 
 
 class _LatestFrameSource:
@@ -191,7 +194,15 @@ class _LatestFrameSource:
                 self._finished = True
                 self._condition.notify_all()
 
+    @property
+    def ended(self) -> bool:
+        """True once the source has finished and its last frame has been taken."""
+        with self._condition:
+            return self._finished and self._slot is None
+
     def _publish(self, frame: Frame) -> None:
+        if not math.isfinite(frame.captured_s):
+            frame = replace(frame, captured_s=time.monotonic())
         with self._condition:
             if self._slot is not None:
                 self.dropped += 1
@@ -262,6 +273,20 @@ class ReplaySource(_LatestFrameSource):
             publish(frame)
 
 
+def _open_camera(index: int) -> cv2.VideoCapture:
+    """``cv2.VideoCapture(index)`` without OpenCV's own log lines about a missing camera
+    (the caller explains a failure in one sentence)."""
+    logging = getattr(getattr(cv2, "utils", None), "logging", None)
+    previous = logging.getLogLevel() if logging is not None else None
+    if logging is not None:
+        logging.setLogLevel(logging.LOG_LEVEL_SILENT)
+    try:
+        return cv2.VideoCapture(index)
+    finally:
+        if logging is not None and previous is not None:
+            logging.setLogLevel(previous)
+
+
 class CameraSource(_LatestFrameSource):
     """A webcam by index; frame times are seconds since the first frame (monotonic clock)."""
 
@@ -270,7 +295,7 @@ class CameraSource(_LatestFrameSource):
         super().__init__()
         self.index = index
         self.stall_timeout_s = stall_timeout_s
-        self._capture = cv2.VideoCapture(index)
+        self._capture = _open_camera(index)
         if not self._capture.isOpened():
             self._capture.release()
             raise CameraError(f"camera {index} could not be opened — is it plugged in and free? "
@@ -296,7 +321,8 @@ class CameraSource(_LatestFrameSource):
                     continue
                 start = now if start is None else start
                 last_frame_at = now
-                publish(Frame(index=index, t_s=now - start, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)))
+                publish(Frame(index=index, t_s=now - start, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB),
+                              captured_s=now))
                 index += 1
         finally:
             self._capture.release()

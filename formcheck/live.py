@@ -1,0 +1,344 @@
+"""``formcheck live``: webcam (or a file replayed at real speed) → live feedback → report on exit.
+
+One loop in the main thread: take the newest frame from a latest-frame source only when the
+pose model is free (stale frames are dropped, never queued), hand it to the asynchronous
+``PoseEstimator(mode="live")``, and for each result: record it (:class:`MeasureRecorder`),
+update the streaming feedback (:class:`LiveFeedback`), cue a sound on a new fault, and draw
+the overlay in a window. The session ends on q / Esc, end of source, Ctrl-C or a camera
+error; then the same analysis as ``formcheck analyze`` runs on everything recorded and
+writes report.json, frames.csv and report.html.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from types import FrameType
+from typing import Any, Protocol
+
+import numpy as np
+
+from formcheck.calibration import CalibrationSettings
+from formcheck.errors import CameraError, FormcheckError
+from formcheck.landmarks import Pose
+from formcheck.live_feedback import LiveFeedback
+from formcheck.measures import SIGNAL_COLUMNS
+from formcheck.overlay import Annotator
+from formcheck.pipeline import MAX_ANALYSIS_SIDE_PX, prepare_out_dir, summarise_session, write_session_outputs
+from formcheck.pose import PoseEstimator
+from formcheck.profiles import get_profile
+from formcheck.recorder import MeasureRecorder
+from formcheck.report.json_report import SourceInfo
+from formcheck.sound import SoundCue
+from formcheck.video import CameraSource, Frame, ReplaySource, fit_within
+
+END_GRACE_S = 2.0  # at the end of the source, wait at most this long for the last result
+POLL_S = 0.01  # longest wait for a new frame before looking at keys and results again
+FPS_WINDOW_S = 2.0  # the fps in the corner counts the frames processed in this last stretch
+WINDOW_TITLE = "formcheck live"
+_KEYS = {ord("q"): "quit", ord("Q"): "quit", 27: "quit", ord(" "): "pause", ord("r"): "recalibrate",
+         ord("R"): "recalibrate"}
+
+
+class NoDisplayError(FormcheckError):
+    """A live window was asked for where there is no screen."""
+
+
+def default_live_out_dir(now: datetime | None = None) -> Path:
+    """``./formcheck_live_<YYYYmmdd-HHMMSS>`` in the current folder."""
+    return Path.cwd() / f"formcheck_live_{(now or datetime.now()):%Y%m%d-%H%M%S}"
+
+
+@dataclass
+class LiveOptions:
+    """What ``formcheck live`` was asked to do (``source`` wins over ``camera``)."""
+
+    camera: int = 0
+    source: Path | None = None
+    exercise: str = "heel-tap"
+    out_dir: Path | None = None
+    model_path: Path | None = None
+    window: bool = True
+    sound: bool = False
+
+
+@dataclass
+class LiveStats:
+    """How the live loop kept up: frames processed / dropped and capture-to-overlay latency."""
+
+    processed: int = 0
+    detected: int = 0
+    dropped: int = 0  # frames the source replaced or skipped because the loop was busy
+    elapsed_s: float = 0.0
+    latency_ms: list[float] = field(default_factory=list)
+
+    @property
+    def fps(self) -> float:
+        """Frames processed per second of session."""
+        return self.processed / self.elapsed_s if self.elapsed_s > 0 else 0.0
+
+    def latency_percentile_ms(self, q: float) -> float:
+        return float(np.percentile(self.latency_ms, q)) if self.latency_ms else math.nan
+
+
+@dataclass
+class LiveResult:
+    """How a live session ended and what it wrote."""
+
+    out_dir: Path
+    stats: LiveStats
+    ended_by: str = ""  # "quit", "end of source", "interrupted", "camera error"
+    complete: bool = False
+    error: str | None = None  # the camera error's sentence
+    outputs: dict[str, Path] = field(default_factory=dict)
+    report: dict[str, Any] = field(default_factory=dict)
+    recorder: MeasureRecorder | None = None  # every processed frame (``t_s``, ``xy_px``, segments)
+
+
+class Display(Protocol):
+    """Where the overlay goes: ``show`` an RGB image, ``poll`` a key action (or None)."""
+
+    def show(self, rgb: np.ndarray) -> None: ...
+
+    def poll(self, wait_ms: int) -> str | None: ...
+
+    def close(self) -> None: ...
+
+
+def check_display() -> None:
+    """Raise :class:`NoDisplayError` where a window cannot open (Qt would abort the process)."""
+    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
+        raise NoDisplayError("there is no screen for the live window (DISPLAY is not set) — "
+                             "run with --no-window, or from a desktop session")
+
+
+class CvWindow:
+    """An OpenCV window; keys q / Esc quit, space pauses, r recalibrates."""
+
+    def __init__(self, title: str = WINDOW_TITLE) -> None:
+        check_display()
+        import cv2
+
+        # opencv-python points Qt at a font folder it does not ship; Qt then complains on stderr
+        fonts = Path("/usr/share/fonts/truetype/dejavu")
+        if fonts.is_dir() and not Path(os.environ.get("QT_QPA_FONTDIR", "")).is_dir():
+            os.environ["QT_QPA_FONTDIR"] = str(fonts)
+
+        self._cv2 = cv2
+        self.title = title
+        cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE)
+        self._shown = False
+
+    def show(self, rgb: np.ndarray) -> None:
+        self._cv2.imshow(self.title, self._cv2.cvtColor(rgb, self._cv2.COLOR_RGB2BGR))
+        self._shown = True
+
+    def poll(self, wait_ms: int) -> str | None:
+        key = self._cv2.waitKey(max(1, wait_ms))
+        if self._shown and self._cv2.getWindowProperty(self.title, self._cv2.WND_PROP_VISIBLE) < 1:
+            return "quit"  # the window was closed
+        return _KEYS.get(key & 0xFF) if key >= 0 else None
+
+    def close(self) -> None:
+        self._cv2.destroyWindow(self.title)
+        self._cv2.waitKey(1)
+
+
+class _InterruptFlag:
+    """Ctrl-C sets a flag the loop checks (the session then ends cleanly); a second Ctrl-C
+    raises KeyboardInterrupt as usual."""
+
+    def __init__(self) -> None:
+        self.set = False
+        self._installed = False
+        self._previous: Any = signal.default_int_handler
+
+    def __enter__(self) -> _InterruptFlag:
+        if threading.current_thread() is threading.main_thread():
+            self._previous = signal.signal(signal.SIGINT, self._handle)
+            self._installed = True
+        return self
+
+    def _handle(self, _signum: int, _frame: FrameType | None) -> None:
+        if self.set:
+            raise KeyboardInterrupt
+        self.set = True
+
+    def __exit__(self, *exc_info: object) -> None:
+        if self._installed:
+            # a handler installed outside Python reads back as None: restore Python's default
+            signal.signal(signal.SIGINT, self._previous if self._previous is not None else signal.default_int_handler)
+            self._installed = False
+
+
+class LiveSession:
+    """The frame loop of one session. ``run()`` until it ends, then ``write_report()``."""
+
+    def __init__(self, source: CameraSource | ReplaySource, estimator: Any, exercise: str = "heel-tap",
+                 display: Display | None = None, sound: SoundCue | None = None) -> None:
+        self.source = source
+        self.estimator = estimator
+        self.profile = get_profile(exercise)
+        self.display = display
+        self.sound = sound
+        self.recorder = MeasureRecorder(CalibrationSettings.for_profile(self.profile))
+        self.feedback = LiveFeedback(self.profile)
+        self.annotator = Annotator()
+        self.stats = LiveStats()
+        self.frame_size: tuple[int, int] | None = None
+        self.paused = False
+        self._submitted: dict[float, Frame] = {}
+        self._recent: deque[float] = deque()  # monotonic times of processed frames (fps)
+        self._last_image: np.ndarray | None = None
+
+    def run(self, interrupted: _InterruptFlag | None = None) -> str:
+        """Process frames until the session ends; returns how it ended.
+
+        Raises:
+            CameraError: the camera stopped delivering frames (what was recorded is kept).
+        """
+        started = time.monotonic()
+        ended_at: float | None = None
+        self.source.start()
+        try:
+            while True:
+                if interrupted is not None and interrupted.set:
+                    return "interrupted"
+                pose = self.estimator.latest()
+                if self.paused:
+                    self.source.read(timeout_s=POLL_S)  # frames keep coming; the picture stays frozen
+                elif not self.estimator.busy:
+                    # the next frame goes to the model first, so it works while this result is handled
+                    frame = self.source.read(timeout_s=0.0 if pose is not None else POLL_S)
+                    if frame is not None:
+                        self._submit(frame)
+                    elif self.source.ended and pose is None:
+                        ended_at = ended_at or time.monotonic()
+                        if not self._submitted or time.monotonic() - ended_at > END_GRACE_S:
+                            return "end of source"
+                elif pose is None and self.display is None:
+                    time.sleep(0.002)
+                if pose is not None:
+                    self._handle(pose)
+                action = self.display.poll(1) if self.display is not None else None
+                if action == "quit":
+                    return "quit"
+                if action is not None:
+                    self._act(action)
+        finally:
+            self.stats.elapsed_s = time.monotonic() - started
+            self.stats.dropped = self.source.dropped + self.estimator.dropped
+            self.source.close()
+
+    def _submit(self, frame: Frame) -> None:
+        if self.frame_size is None:
+            self.frame_size = frame.size
+        frame = fit_within(frame, MAX_ANALYSIS_SIDE_PX)
+        if self.estimator.submit(frame):
+            self._submitted[frame.t_s] = frame
+
+    def _handle(self, pose: Pose) -> None:
+        frame = self._submitted.pop(pose.t_s, None)
+        if frame is None:
+            return
+        self._submitted = {t: f for t, f in self._submitted.items() if t > pose.t_s}
+        self.recorder.update(pose, frame.index)
+        row = self.recorder.latest()
+        measures = {name: float(getattr(row, name)[0]) for name in SIGNAL_COLUMNS}
+        faults = self.feedback.update(pose, measures, self.recorder.active_calibration,
+                                      self.recorder.calibrator.ready)
+        if self.sound is not None:
+            for fault in faults:
+                self.sound.cue(fault.code)
+        now = time.monotonic()
+        self._recent.append(now)
+        while now - self._recent[0] > FPS_WINDOW_S:
+            self._recent.popleft()
+        span = self._recent[-1] - self._recent[0]
+        fps = (len(self._recent) - 1) / span if span > 0 else None
+        state = self.feedback.overlay(pose, fps, None)
+        if self.display is not None:
+            latency = (time.monotonic() - frame.captured_s) * 1000.0
+            image = self.annotator.annotate(frame.rgb, replace(state, latency_ms=latency))
+            self.display.show(image)
+            self._last_image = frame.rgb
+        now = time.monotonic()
+        self.stats.latency_ms.append((now - frame.captured_s) * 1000.0)
+        self.stats.processed += 1
+        self.stats.detected += int(pose.detected)
+
+    def _act(self, action: str) -> None:
+        if action == "pause":
+            self.paused = not self.paused
+            self.feedback.paused = self.paused
+            if self.paused and self.display is not None and self._last_image is not None:
+                self.display.show(self.annotator.annotate(self._last_image, self.feedback.overlay(None)))
+        elif action == "recalibrate":
+            self.recorder.restart_calibration()
+            self.feedback.restart()
+
+    def write_report(self, out_dir: Path, source_name: str, complete: bool) -> tuple[dict[str, Path], dict]:
+        """The same analysis as ``formcheck analyze`` on everything recorded → report files."""
+        recorder = self.recorder
+        times = recorder.t_s
+        span_s = float(times[-1] - times[0]) if len(times) > 1 else 0.0
+        fps = (len(times) - 1) / span_s if span_s > 0 else 0.0
+        width, height = self.frame_size or (0, 0)
+        source = SourceInfo(path=source_name, fps=fps, frames=len(recorder),
+                            duration_s=span_s + (1.0 / fps if fps > 0 else 0.0), width=width, height=height)
+        stats = self.stats
+        captured = stats.processed + stats.dropped
+        warnings = [f"live session: {stats.processed} of {captured} frames processed ({stats.fps:.1f} per second); "
+                    f"{stats.dropped} dropped to keep the feedback current"] if stats.dropped else []
+        session = summarise_session(recorder, self.profile)
+        return write_session_outputs(recorder, session, source, self.profile, out_dir, complete, warnings)
+
+
+def open_source(options: LiveOptions) -> tuple[CameraSource | ReplaySource, str]:
+    """The frame source (not started yet) and its name for the report."""
+    if options.source is not None:
+        return ReplaySource(options.source), str(options.source)
+    return CameraSource(options.camera), f"camera {options.camera}"
+
+
+def run_live(options: LiveOptions) -> LiveResult:
+    """Run a live session and write its report (also after Ctrl-C or a camera error).
+
+    Raises:
+        VideoError, CameraError (camera cannot be opened), ModelError, OutputError,
+        NoDisplayError: bad input, before anything is recorded.
+    """
+    if options.window:
+        check_display()
+    source, source_name = open_source(options)
+    out_dir = prepare_out_dir(options.out_dir or default_live_out_dir())
+    display: Display | None = CvWindow() if options.window else None
+    sound = SoundCue() if options.sound else None
+    result = LiveResult(out_dir=out_dir, stats=LiveStats())
+    try:
+        with PoseEstimator(options.model_path, mode="live") as estimator, _InterruptFlag() as interrupted:
+            session = LiveSession(source, estimator, options.exercise, display, sound)
+            result.stats, result.recorder = session.stats, session.recorder
+            try:
+                result.ended_by = session.run(interrupted)
+            except CameraError as exc:
+                result.ended_by, result.error = "camera error", str(exc)
+            finally:
+                source.close()
+            result.complete = result.ended_by in ("quit", "end of source")
+            if len(session.recorder):
+                result.outputs, result.report = session.write_report(out_dir, source_name, result.complete)
+    finally:
+        if display is not None:
+            display.close()
+        if sound is not None:
+            sound.close()
+    return result

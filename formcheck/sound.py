@@ -1,0 +1,142 @@
+"""Short sound cues for live faults, played on a background thread (never blocks the frame loop).
+
+A cue is a generated tone (one pitch per fault code) played by the first audio player found
+on PATH (``paplay``, ``pw-play``, ``aplay``, ``afplay``). Without a player, or when playing
+fails (no audio device), it falls back to the terminal bell when stderr is a terminal, else
+it turns itself off; either way it says so once on stderr.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+import queue
+import shutil
+import subprocess
+import sys
+import tempfile
+import threading
+import wave
+from pathlib import Path
+from typing import Callable, Sequence
+
+import numpy as np
+
+PLAYERS: tuple[str, ...] = ("paplay", "pw-play", "aplay", "afplay")
+SAMPLE_RATE_HZ = 22050
+TONE_S = 0.18
+TONE_HZ = {"arching": 880.0, "swinging": 660.0, "tabletop_lost": 520.0}
+DEFAULT_TONE_HZ = 740.0
+PLAY_TIMEOUT_S = 3.0
+_PENDING_MAX = 2  # cues waiting to play; more are dropped (the banner still shows them)
+
+
+def write_tone(path: Path, frequency_hz: float, duration_s: float = TONE_S) -> Path:
+    """A mono 16-bit WAV beep with 10 ms fades (no clicks)."""
+    n = int(SAMPLE_RATE_HZ * duration_s)
+    t_s = np.arange(n) / SAMPLE_RATE_HZ
+    envelope = np.minimum(1.0, np.minimum(t_s, duration_s - t_s) / 0.01)
+    samples = (0.4 * 32767 * envelope * np.sin(2 * math.pi * frequency_hz * t_s)).astype("<i2")
+    with wave.open(str(path), "wb") as handle:
+        handle.setnchannels(1)
+        handle.setsampwidth(2)
+        handle.setframerate(SAMPLE_RATE_HZ)
+        handle.writeframes(samples.tobytes())
+    return path
+
+
+def find_player() -> str | None:
+    """The first audio player on PATH, or None."""
+    return next((found for name in PLAYERS if (found := shutil.which(name))), None)
+
+
+class SoundCue:
+    """``cue(code)`` queues a short sound and returns at once; a daemon thread plays it.
+
+    Args:
+        player: the command that plays a WAV file (its path is appended); default: the
+            first of :data:`PLAYERS` on PATH. An empty sequence means none.
+        warn: where the one warning goes (default: a line on stderr).
+        bell_ok: whether the terminal bell may stand in (default: stderr is a terminal).
+    """
+
+    def __init__(self, player: Sequence[str] | None = None,
+                 warn: Callable[[str], None] | None = None, bell_ok: bool | None = None) -> None:
+        if player is None:
+            found = find_player()
+            player = [found] if found else []
+        self.player = list(player)
+        self._warn = warn or (lambda text: print(f"formcheck: warning: {text}", file=sys.stderr, flush=True))
+        self.bell_ok = sys.stderr.isatty() if bell_ok is None else bell_ok
+        self.mode = "player" if self.player else ("bell" if self.bell_ok else "off")
+        self.played = 0
+        self.warned = False
+        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=_PENDING_MAX)
+        self._dir = tempfile.TemporaryDirectory(prefix="formcheck-sound-")
+        self._tones: dict[str, Path] = {}
+        self._thread = threading.Thread(target=self._run, name="SoundCue", daemon=True)
+        self._thread.start()
+        if not self.player:
+            self._degrade("no audio player found (paplay, pw-play, aplay)")
+
+    def cue(self, code: str) -> None:
+        """Play the cue of fault ``code`` soon; dropped when cues are off or already queued."""
+        if self.mode == "off":
+            return
+        try:
+            self._queue.put_nowait(code)
+        except queue.Full:
+            pass
+
+    def close(self, timeout_s: float = 1.0) -> None:
+        """Stop the thread (cues still queued are dropped) and remove the tone files."""
+        while True:
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                break
+        try:
+            self._queue.put_nowait(None)
+        except queue.Full:
+            pass
+        self._thread.join(timeout=timeout_s)
+        self._dir.cleanup()
+
+    def __enter__(self) -> SoundCue:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+    def _run(self) -> None:
+        while (code := self._queue.get()) is not None:
+            if self.mode == "player":
+                self._play(code)
+            elif self.mode == "bell":
+                sys.stderr.write("\a")
+                sys.stderr.flush()
+                self.played += 1
+
+    def _play(self, code: str) -> None:
+        tone = self._tones.get(code)
+        if tone is None:
+            tone = write_tone(Path(self._dir.name) / f"{code}.wav", TONE_HZ.get(code, DEFAULT_TONE_HZ))
+            self._tones[code] = tone
+        try:
+            result = subprocess.run([*self.player, os.fspath(tone)], stdin=subprocess.DEVNULL,
+                                    stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                                    timeout=PLAY_TIMEOUT_S, check=False)
+            failed = result.returncode != 0
+        except (OSError, subprocess.TimeoutExpired):
+            failed = True
+        if failed:
+            self._degrade(f"could not play sound with {Path(self.player[0]).name} (no audio device?)")
+        else:
+            self.played += 1
+
+    def _degrade(self, reason: str) -> None:
+        self.mode = "bell" if self.bell_ok else "off"
+        if not self.warned:
+            self.warned = True
+            then = "the terminal bell stands in" if self.mode == "bell" else "sound cues are off"
+            self._warn(f"{reason} — {then}")
