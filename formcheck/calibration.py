@@ -142,7 +142,9 @@ class Calibrator:
             return self._give_up_if_late(pose.t_s)
         still = self._still
         still.append(pose)
-        while still[-1].t_s - still[0].t_s > settings.max_still_s + 1e-9:
+        # keep the shortest run spanning max_still_s (frame times rarely hit it exactly: at
+        # 29.97 fps 60 intervals are 2.002 s, so "at most 2 s" would never reach 2 s)
+        while len(still) > 1 and still[-1].t_s - still[1].t_s >= settings.max_still_s - 1e-9:
             still.popleft()
         if _spread_frac(list(still)) > settings.still_tolerance_frac:
             # movement began: a long enough still stretch before it is the calibration

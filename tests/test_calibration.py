@@ -55,6 +55,19 @@ def test_long_still_tabletop_stops_at_max_still() -> None:
     assert calibration.ok and calibration.end_s - calibration.start_s == pytest.approx(2.0, abs=0.04)
 
 
+@pytest.mark.parametrize("fps", [30.0, 30000 / 1001, 25.0])
+def test_still_tabletop_calibrates_as_soon_as_it_was_held_long_enough(fps: float) -> None:
+    """Live users wait for "ready": the calibration must come after max_still_s of stillness,
+    not only when they start moving (29.97 fps frame times never span exactly 2 s)."""
+    calibrator = Calibrator()
+    for i in range(int(4 * fps)):
+        if calibrator.update(pose_at(i / fps)) is not None:
+            break
+    assert calibrator.result is not None and calibrator.result.ok
+    assert i / fps == pytest.approx(2.0, abs=1.01 / fps)
+    assert calibrator.result.end_s - calibrator.result.start_s == pytest.approx(2.0, abs=1.01 / fps)
+
+
 def test_settling_in_before_the_hold_is_skipped() -> None:
     poses = [pose_at(i / FPS, knee_deg=150 - 2 * i) for i in range(30)]  # not tabletop yet
     poses += [pose_at((30 + i) / FPS) for i in range(60)]
