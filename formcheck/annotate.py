@@ -276,14 +276,13 @@ def render_pass(video_path: Path, timeline: OverlayTimeline, moments: Sequence[F
                 annotator: Annotator | None = None) -> AnnotationPass:
     """Decode ``video_path`` again; draw and write every frame to ``video_out`` (or, when
     None, decode only up to the last fault moment and draw just those frames); keep a
-    JPEG still of the first frame at or after each moment (within half a frame).
+    JPEG still of the first frame at or after each moment (its banner is on it).
 
     Raises OSError when the video cannot be encoded; KeyboardInterrupt leaves no video.
     """
     annotator = annotator or Annotator()
     result = AnnotationPass(stills={})
     pending = list(moments)
-    half_frame_s = 0.5 / fps
     writer: _QueuedWriter | None = None
     frames = VideoFileSource(video_path).frames()
     try:
@@ -293,7 +292,7 @@ def render_pass(video_path: Path, timeline: OverlayTimeline, moments: Sequence[F
             if frame is None:
                 break
             due = []
-            while pending and frame.t_s >= pending[0].t_s - half_frame_s:
+            while pending and frame.t_s >= pending[0].t_s:
                 due.append(pending.pop(0))
             if progress is not None:
                 progress.update()
@@ -344,19 +343,23 @@ def annotate_outputs(result: AnalysisResult, profile: ExerciseProfile, max_side_
     moments = fault_moments(session)
     timeline = OverlayTimeline(recorder, session, profile)
     fps = _sink_fps(result.source.fps, recorder.t_s)
-    total = result.source.frame_count if write_video else _frames_until(moments, recorder)
     notes: list[str] = []
     made = AnnotationPass(stills={})
-    try:
-        with ProgressBar(total, "video" if write_video else "stills",
-                         enabled=show_progress and (write_video or bool(moments))) as progress:
-            made = render_pass(Path(result.source.path), timeline, moments, result.stages, max_side_px,
-                               video_out if write_video else None, fps, encoders, progress)
-    except KeyboardInterrupt:
-        raise AnnotationInterrupted("interrupted while writing the annotated video") from None
-    except (OSError, FormcheckError) as exc:
-        what = "the annotated video" if write_video else "the fault stills"
-        notes.append(f"{what} could not be made ({exc}); the report itself is complete")
+    # a video that cannot be written still leaves the stills: a decode-only pass makes them
+    for video in ((True, False) if write_video else (False,)):
+        total = result.source.frame_count if video else _frames_until(moments, recorder)
+        try:
+            with ProgressBar(total, "video" if video else "stills",
+                             enabled=show_progress and (video or bool(moments))) as progress:
+                made = render_pass(Path(result.source.path), timeline, moments, result.stages, max_side_px,
+                                   video_out if video else None, fps, encoders, progress)
+            break
+        except KeyboardInterrupt:
+            what = "the annotated video" if video else "the fault stills"
+            raise AnnotationInterrupted(f"interrupted while making {what}") from None
+        except (OSError, FormcheckError) as exc:
+            what = "the annotated video" if video else "the fault stills"
+            notes.append(f"{what} could not be made ({exc}); the report itself is complete")
     if made.sink is not None:
         if made.sink.warning:
             notes.append(made.sink.warning)

@@ -87,7 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"formcheck: error: {exc}", file=sys.stderr)
         return exc.exit_code
     except AnnotationInterrupted:
-        print("formcheck: interrupted while writing the annotated video — the report is complete; "
+        print("formcheck: interrupted after the report was written — the report is complete; "
               "no annotated.mp4 was kept", file=sys.stderr)
         return EXIT_INTERRUPTED
     except KeyboardInterrupt:

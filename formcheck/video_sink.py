@@ -204,7 +204,10 @@ class _FfmpegWriter:
                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(path)]
         log = tempfile.TemporaryFile()
         try:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+            # its own session: Ctrl-C in the terminal reaches formcheck only, which then decides
+            # whether to finish the file (close) or drop it (abort)
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
+                                       start_new_session=True)
         except OSError:
             log.close()
             return None
