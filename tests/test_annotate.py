@@ -188,6 +188,25 @@ def test_report_html_has_one_decodable_still_per_fault(analysed: AnalysisResult)
         assert f'href="#still-rep{index}-{fault["code"]}"' in page  # linked from the rep table
 
 
+def test_a_setup_fault_gets_a_still_and_a_link(analysed: AnalysisResult, tmp_path: Path) -> None:
+    from formcheck.rules import Fault
+
+    first_frame_s = float(analysed.recorder.t_s[3])
+    setup = Fault("tabletop_lost", first_frame_s, 130.0, "start position is not tabletop: bend hips and knees to 90°")
+    result = _copy_outputs(analysed, tmp_path / "o")
+    result.session = dataclasses.replace(analysed.session, setup_faults=[setup])
+    result.report["setup_faults"] = [{"code": setup.code, "t_s": setup.t_s, "value": setup.value,
+                                      "message": setup.message}]
+    assert [m.key for m in fault_moments(result.session)][0] == "setup-tabletop_lost"
+    _second_pass(result, write_video=False)
+    assert set(result.stills) == set(analysed.stills) | {"setup-tabletop_lost"}
+    page = result.outputs["report_html"].read_text(encoding="utf-8")
+    assert 'id="still-setup-tabletop_lost"' in page and 'href="#still-setup-tabletop_lost"' in page
+    assert "Start position · tabletop_lost" in page
+    still = cv2.imdecode(np.frombuffer(result.stills["setup-tabletop_lost"], np.uint8), cv2.IMREAD_COLOR)
+    assert _share(still[:12, :, ::-1], FAULT_COLOURS["tabletop_lost"], tol=40) > 0.5  # its banner
+
+
 def test_no_video_writes_stills_drawing_only_the_fault_frames(analysed: AnalysisResult, tmp_path: Path,
                                                                monkeypatch: pytest.MonkeyPatch) -> None:
     result = _copy_outputs(analysed, tmp_path / "o")
