@@ -14,7 +14,7 @@ import sys
 from typing import Sequence
 
 from formcheck import __version__
-from formcheck.errors import FormcheckError
+from formcheck.errors import AnnotationInterrupted, FormcheckError
 from formcheck.profiles import PROFILES
 
 EXERCISES: tuple[str, ...] = tuple(PROFILES)
@@ -32,7 +32,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     analyze = commands.add_parser(
         "analyze", help="analyse a recorded video file",
-        description="Analyse a recorded video: writes report.json, report.html and frames.csv into DIR.")
+        description="Analyse a recorded video: writes report.json, report.html, frames.csv and "
+                    "annotated.mp4 into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
     analyze.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
                          help="exercise profile (default: %(default)s)")
@@ -42,8 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--model", metavar="PATH",
                          help="PoseLandmarker .task bundle (default: $FORMCHECK_MODEL or the bundled model)")
     analyze.add_argument("--no-video", action="store_true",
-                         help="do not write annotated.mp4 (the contract's flag; the annotated video "
-                              "is not produced yet, so this is the current behaviour either way)")
+                         help="skip the annotated video (annotated.mp4) and its second pass over the "
+                              "file; report.html still gets a still of each fault")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
     live = commands.add_parser(
@@ -84,7 +85,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     from formcheck.pipeline import analyze_video
 
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
-                           model_path=args.model, show_progress=not args.quiet)
+                           model_path=args.model, show_progress=not args.quiet,
+                           write_video=not args.no_video)
     fps = result.frames_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
     print(f"analysed {result.frames_analysed} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s); "
           f"person found in {result.detection_rate:.0%} of frames")
@@ -159,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except FormcheckError as exc:
         print(f"formcheck: error: {exc}", file=sys.stderr)
         return exc.exit_code
+    except AnnotationInterrupted:
+        print("formcheck: interrupted after the report was written — the report is complete; "
+              "no annotated.mp4 was kept", file=sys.stderr)
+        return EXIT_INTERRUPTED
     except KeyboardInterrupt:
         print("formcheck: interrupted — the frames analysed so far were saved", file=sys.stderr)
         return EXIT_INTERRUPTED

@@ -24,3 +24,8 @@ class ModelError(FormcheckError):
 
 class OutputError(FormcheckError):
     """An output directory that cannot be written."""
+
+
+class AnnotationInterrupted(KeyboardInterrupt):
+    """Ctrl-C during the annotated-video pass: the report files are complete, the partial
+    video was removed. A KeyboardInterrupt, so code that stops on Ctrl-C still stops."""

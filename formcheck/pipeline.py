@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from formcheck import __version__
+from formcheck.annotate import annotate_outputs
 from formcheck.calibration import Calibration, CalibrationSettings
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.filters import file_smoothers, smooth_series
@@ -75,6 +76,7 @@ class AnalysisResult:
     warnings: list[str] = field(default_factory=list)  # about the source, for the report
     recorder: MeasureRecorder | None = None  # raw per-frame landmarks (``xy_px``, ``t_s``, …)
     stages: StageTimer = field(default_factory=StageTimer)  # seconds per stage (bench/throughput.py)
+    stills: dict[str, bytes] = field(default_factory=dict)  # JPEG per fault moment ("rep3-arching")
 
     @property
     def detection_rate(self) -> float:
@@ -192,13 +194,16 @@ def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, sou
 
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
                   exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
-                  show_progress: bool = True) -> AnalysisResult:
-    """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``.
+                  show_progress: bool = True, write_video: bool = True) -> AnalysisResult:
+    """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``,
+    then (second pass, :mod:`formcheck.annotate`) annotated.mp4 unless ``write_video`` is False,
+    and the fault stills into report.html.
 
     Raises:
         VideoError, ModelError, OutputError, ValueError (unknown exercise): bad input.
         NoPersonError: nobody was found in any frame (the files are still written).
-        KeyboardInterrupt: after writing the report of the frames analysed so far.
+        KeyboardInterrupt: after writing the report of the frames analysed so far
+            (``AnnotationInterrupted`` during the video pass: the report is complete).
     """
     profile = get_profile(exercise)
     video_path = Path(video_path)
@@ -236,6 +241,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
+    annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
     return result
 
 

@@ -173,6 +173,11 @@ class MeasureRecorder:
         return self._t_s[: self._count]
 
     @property
+    def frame_index(self) -> np.ndarray:
+        """(n,) source frame index of every recorded row (increasing)."""
+        return self._frame_index[: self._count]
+
+    @property
     def xy_px(self) -> np.ndarray:
         """(n, 33, 2) image landmarks of every recorded frame (NaN where not found)."""
         return self._xy_px[: self._count].astype(np.float64)

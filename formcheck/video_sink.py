@@ -44,6 +44,8 @@ class _Writer(Protocol):
 
     def release(self) -> None: ...
 
+    def abort(self) -> None: ...
+
 
 class VideoSink:
     """Context manager writing (height, width, 3) uint8 RGB frames to an MP4 file.
@@ -130,6 +132,14 @@ class VideoSink:
             return
         os.replace(self.part_path, self.path)
 
+    def abort(self) -> None:
+        """Stop without publishing: the encoder is stopped and the temporary file removed
+        (idempotent). Use it when the video would be incomplete, e.g. after Ctrl-C."""
+        writer, self._writer = self._writer, None
+        if writer is not None:
+            writer.abort()
+        self.part_path.unlink(missing_ok=True)
+
     def __enter__(self) -> VideoSink:
         return self.open()
 
@@ -167,6 +177,9 @@ class _OpenCVWriter:
     def release(self) -> None:
         self._writer.release()
 
+    def abort(self) -> None:
+        self._writer.release()
+
 
 class _FfmpegWriter:
     """libx264 through the ffmpeg binary of imageio-ffmpeg, fed raw RGB on stdin."""
@@ -191,7 +204,10 @@ class _FfmpegWriter:
                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(path)]
         log = tempfile.TemporaryFile()
         try:
-            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log)
+            # its own session: Ctrl-C in the terminal reaches formcheck only, which then decides
+            # whether to finish the file (close) or drop it (abort)
+            process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=log,
+                                       start_new_session=True)
         except OSError:
             log.close()
             return None
@@ -215,6 +231,17 @@ class _FfmpegWriter:
         self._log.close()
         if code != 0:
             raise OSError(f"the ffmpeg encoder failed (exit {code}): {message}")
+
+    def abort(self) -> None:
+        """Stop the encoder at once (its output is discarded by the caller)."""
+        self._process.kill()
+        self._process.wait()
+        if self._process.stdin is not None:
+            try:
+                self._process.stdin.close()
+            except OSError:
+                pass
+        self._log.close()
 
     def _stderr(self) -> str:
         self._log.seek(0)

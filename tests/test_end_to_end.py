@@ -25,7 +25,7 @@ def analyse(name: str, tmp_path_factory) -> tuple[dict, dict, object]:
         pytest.skip(f"sample {name} is not in samples/")
     truth = json.loads(truth_path.read_text())
     result = analyze_video(clip, tmp_path_factory.mktemp(name), exercise=truth["clip"]["exercise"],
-                           show_progress=False)
+                           show_progress=False, write_video=False)
     return truth, result.report, result.session.series
 
 

@@ -204,7 +204,7 @@ def real_analysis(tmp_path_factory: pytest.TempPathFactory) -> Any:
     from formcheck.pipeline import analyze_video
 
     out = tmp_path_factory.mktemp("arching")
-    return analyze_video(SAMPLES / "heel_tap_arching.mp4", out, show_progress=False)
+    return analyze_video(SAMPLES / "heel_tap_arching.mp4", out, show_progress=False, write_video=False)
 
 
 def _fault_stills(report: dict[str, Any]) -> dict[str, bytes]:

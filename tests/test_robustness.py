@@ -134,7 +134,8 @@ def test_existing_output_folder_is_reused_and_files_replaced(real_clip, tmp_path
     assert result.returncode == 0, result.stderr
     assert (out / "notes.txt").read_text() == "mine"
     assert json.loads((out / "report.json").read_text())["schema_version"] == 1
-    assert sorted(p.name for p in out.iterdir()) == ["frames.csv", "notes.txt", "report.html", "report.json"]
+    assert sorted(p.name for p in out.iterdir()) == ["annotated.mp4", "frames.csv", "notes.txt", "report.html",
+                                                     "report.json"]
 
 
 class _StallingCapture:

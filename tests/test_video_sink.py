@@ -94,6 +94,22 @@ def test_interrupted_run_keeps_a_playable_file(tmp_path: Path) -> None:
     assert len(list(VideoFileSource(path))) == 4
 
 
+@pytest.mark.parametrize("encoders", [("ffmpeg-h264",), ("opencv-mp4v",)])
+def test_abort_leaves_no_file_and_stops_the_encoder(tmp_path: Path, encoders: tuple[str, ...]) -> None:
+    path = tmp_path / "annotated.mp4"
+    sink = VideoSink(path, 30.0, (64, 48), encoders=encoders).open()
+    for i in range(4):
+        sink.write(_frame(i, 64, 48))
+    process = getattr(sink._writer, "_process", None)
+    sink.abort()
+    sink.abort()  # idempotent
+    assert list(tmp_path.iterdir()) == []
+    if process is not None:
+        assert process.poll() is not None  # the ffmpeg encoder is gone
+    with pytest.raises(RuntimeError):
+        sink.write(_frame(5, 64, 48))
+
+
 def test_no_frames_leaves_no_file(tmp_path: Path) -> None:
     path = tmp_path / "annotated.mp4"
     with VideoSink(path, 30.0, (64, 48)):

@@ -227,12 +227,12 @@ def _list_section(anchor: str, title: str, items: Sequence[Any], empty: str, cls
     return f'<section id="{anchor}"><h2>{_e(title)}</h2>{body}</section>'
 
 
-def _setup_faults(report: Mapping[str, Any]) -> str:
+def _setup_faults(report: Mapping[str, Any], stills: Mapping[str, bytes] | None = None) -> str:
     faults = report.get("setup_faults") or []
     if not faults:
         return ""
     items = "".join(f'<li><span class="chip" style="--c:{_fault_colour(f.get("code", ""))}">{_e(f.get("code"))}'
-                    f'</span> {_e(f.get("message"))}</li>' for f in faults)
+                    f'</span> {_e(f.get("message"))} {_when(dict(f, rep=None), stills)}</li>' for f in faults)
     return f'<section id="setup"><h2>Start position</h2><ul class="warnings">{items}</ul></section>'
 
 
@@ -245,7 +245,21 @@ REP_COLUMNS: tuple[tuple[str, str, int, str], ...] = (
 CLEAN_CELL = '<span class="clean">clean</span>'
 
 
-def _reps_table(report: Mapping[str, Any]) -> str:
+def _still_time(fault: Mapping[str, Any] | None) -> float:
+    t_s = fault.get("t_s") if fault else None
+    return float(t_s) if isinstance(t_s, (int, float)) else math.inf
+
+
+def _when(fault: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> str:
+    """The fault's time; a link to its still when there is one."""
+    when = _num(fault.get("t_s"), 1, " s")
+    key = still_key(fault)
+    if stills and key in stills:
+        return f'<a class="when" href="#still-{_e(key)}" title="see the still frame">{when} ▸ still</a>'
+    return f'<span class="when">{when}</span>'
+
+
+def _reps_table(report: Mapping[str, Any], stills: Mapping[str, bytes] | None = None) -> str:
     reps = report.get("reps") or []
     if not reps:
         return '<section id="reps"><h2>Reps</h2><p class="muted">No reps were counted.</p></section>'
@@ -265,7 +279,7 @@ def _reps_table(report: Mapping[str, Any]) -> str:
         faults = rep.get("faults") or []
         fault_html = "".join(
             f'<div class="fault"><span class="chip" style="--c:{_fault_colour(str(f.get("code")))}">'
-            f'{_e(f.get("code"))}</span> <span class="when">{_num(f.get("t_s"), 1, " s")}</span>'
+            f'{_e(f.get("code"))}</span> {_when(dict(f, rep=rep.get("index")), stills)}'
             f'<div class="msg">{_e(f.get("message"))}</div></div>' for f in faults)
         cells.append(f"<td>{fault_html or CLEAN_CELL}</td>")
         rows.append(f'<tr class="{"has-fault" if faults else ""}">{"".join(cells)}</tr>')
@@ -313,24 +327,34 @@ def _plots(report: Mapping[str, Any], series: MeasureSeries) -> str:
             + "</section>")
 
 
-_STILL_KEY = re.compile(r"rep(\d+)-(\w+)")
+_STILL_KEY = re.compile(r"(?:rep(\d+)|setup)-(\w+)")
+
+
+def still_key(fault: Mapping[str, Any]) -> str:
+    """The stills key of a fault from :func:`_all_faults`: ``rep3-arching`` or ``setup-tabletop_lost``."""
+    rep = fault.get("rep")
+    return f"{'setup' if rep is None else f'rep{rep}'}-{fault.get('code')}"
 
 
 def _stills(report: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> str:
     if not stills:
         return ('<section id="stills"><h2>Fault moments</h2><p class="muted">No still frames: none were '
                 'captured for this report.</p></section>')
-    by_key = {f"rep{f.get('rep')}-{f.get('code')}": f for f in _all_faults(report) if f.get("rep") is not None}
+    by_key = {still_key(f): f for f in _all_faults(report)}
     figures = []
-    for key, jpeg in stills.items():
+    for key, jpeg in sorted(stills.items(), key=lambda item: _still_time(by_key.get(item[0]))):
         fault = by_key.get(key)
         match = _STILL_KEY.fullmatch(key)
-        title = f"Rep {match.group(1)} · {match.group(2)}" if match else key
+        if match:
+            where = f"Rep {match.group(1)}" if match.group(1) else "Start position"
+            title = f"{where} · {match.group(2)}"
+        else:
+            title = key
         colour = _fault_colour(match.group(2)) if match else OTHER_FAULT_COLOUR
         note = (f'<div class="msg">{_num(fault.get("t_s"), 1, " s")} — {_e(fault.get("message"))}</div>'
                 if fault else "")
         data = base64.b64encode(jpeg).decode("ascii")
-        figures.append(f'<figure class="still" style="--c:{colour}"><img alt="{_e(title)}" '
+        figures.append(f'<figure class="still" id="still-{_e(key)}" style="--c:{colour}"><img alt="{_e(title)}" '
                        f'src="data:image/jpeg;base64,{data}"><figcaption><strong>{_e(title)}</strong>{note}'
                        f'</figcaption></figure>')
     return f'<section id="stills"><h2>Fault moments</h2><div class="stills">{"".join(figures)}</div></section>'
@@ -370,7 +394,7 @@ table{border-collapse:collapse;width:100%}
 .legdot{display:inline-block;width:9px;height:9px;border-radius:50%;background:var(--c);margin-right:6px}
 .chip{display:inline-block;padding:0 7px;border-radius:4px;background:var(--c);color:#fff;font-size:12px;
 font-weight:600;font-family:ui-monospace,monospace}
-.fault+.fault{margin-top:6px}.fault .when{color:var(--muted);font-size:12px}
+.fault+.fault{margin-top:6px}.when{color:var(--muted);font-size:12px}a.when{color:var(--accent)}
 .msg{font-size:12.5px;color:#334155}
 .clean{color:#166534;font-weight:600}
 ul.advice li{margin:4px 0}ul.warnings li{margin:4px 0;color:#92400e}
@@ -402,9 +426,9 @@ def render_report_html(report: Mapping[str, Any], series: MeasureSeries,
     body = "".join([
         _summary(report),
         _list_section("advice", "Advice", summary.get("advice") or [], "No advice: nothing to change.", "advice"),
-        _setup_faults(report),
+        _setup_faults(report, stills),
         _list_section("warnings", "Warnings", report.get("warnings") or [], "No warnings.", "warnings"),
-        _reps_table(report),
+        _reps_table(report, stills),
         _plots(report, series),
         _stills(report, stills),
     ])

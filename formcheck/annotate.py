@@ -1,0 +1,383 @@
+"""The annotated video and the fault stills of a finished analysis (second pass over the file).
+
+The overlay needs what only the whole session knows (reps, faults, smoothed series), so
+it is drawn in a second pass after report.json, frames.csv and report.html are written:
+
+* :class:`OverlayTimeline` (logic) turns the finished session into an
+  :class:`~formcheck.overlay.OverlayState` for any frame: the recorded landmarks of that
+  frame, the smoothed knee angles, the lumbar lift against the arching threshold, reps
+  finished so far, the phase of the rep in progress, and fault banners for
+  :data:`BANNER_S` seconds from each fault's time;
+* :func:`annotate_outputs` re-decodes the video, draws each frame with
+  :class:`~formcheck.overlay.Annotator`, writes ``annotated.mp4`` with
+  :class:`~formcheck.video_sink.VideoSink` (frames go to the encoder from a small
+  bounded queue, so drawing and encoding overlap), and keeps a JPEG still of each fault
+  moment for report.html. Without a video it decodes only up to the last fault moment
+  and draws only those frames.
+
+Frames are never collected: memory stays flat whatever the video's length. The report is
+never lost: a failing encoder becomes a warning in the report, Ctrl-C removes the partial
+video and leaves the report files as they were.
+"""
+
+from __future__ import annotations
+
+import math
+import queue
+import threading
+import time
+import warnings
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Sequence
+
+import cv2
+import numpy as np
+
+from formcheck.errors import AnnotationInterrupted, FormcheckError
+from formcheck.landmarks import Pose
+from formcheck.overlay import Annotator, FaultBanner, LegState, OverlayState, Phase
+from formcheck.profiles import ExerciseProfile
+from formcheck.progress import ProgressBar
+from formcheck.report.html_report import write_report_html
+from formcheck.report.json_report import write_report_json
+from formcheck.stages import StageTimer
+from formcheck.video import VideoFileSource, fit_within
+from formcheck.video_sink import ENCODERS, VideoSink
+
+if TYPE_CHECKING:  # pipeline imports this module
+    from formcheck.pipeline import AnalysisResult, SessionResult
+    from formcheck.recorder import MeasureRecorder
+    from formcheck.reps import Rep
+    from formcheck.rules import Fault
+
+ANNOTATED_VIDEO = "annotated.mp4"
+BANNER_S = 1.5  # a fault banner stays this long from the fault's time
+STILL_MAX_WIDTH_PX = 480
+STILL_JPEG_QUALITY = 82
+WRITER_QUEUE_FRAMES = 4  # frames waiting for the encoder at most (bounded memory)
+FALLBACK_FPS = 30.0
+# Most important first when several banners show at once: the back is a safety cue.
+_BANNER_ORDER = {"arching": 0, "tabletop_lost": 1, "swinging": 2}
+
+
+# -- logic: the overlay state of any frame -----------------------------------------------
+
+@dataclass(frozen=True)
+class FaultMoment:
+    """A fault to show a still of: report.html key (``rep3-arching``, ``setup-tabletop_lost``)."""
+
+    key: str
+    code: str
+    t_s: float
+    message: str
+
+
+def fault_moments(session: SessionResult) -> list[FaultMoment]:
+    """Every fault of the session in time order, rep faults keyed ``rep{index}-{code}``."""
+    moments = [FaultMoment(f"rep{rep.index}-{fault.code}", fault.code, float(fault.t_s), fault.message)
+               for rep, faults in zip(session.reps, session.faults) for fault in faults]
+    moments += [FaultMoment(f"setup-{fault.code}", fault.code, float(fault.t_s), fault.message)
+                for fault in session.setup_faults]
+    return sorted((m for m in moments if math.isfinite(m.t_s)), key=lambda m: m.t_s)
+
+
+class OverlayTimeline:
+    """What the overlay shows at each frame of a finished session (no drawing here).
+
+    ``state_at(frame_index, t_s)`` uses the recorded row of that frame (or the latest row
+    before it, when not every frame was analysed) for the landmarks and measures, and the
+    frame's own time for reps, phases and banners.
+    """
+
+    def __init__(self, recorder: MeasureRecorder, session: SessionResult, profile: ExerciseProfile,
+                 banner_s: float = BANNER_S) -> None:
+        self.profile = profile
+        self.image_size = recorder.image_size or (0, 0)
+        self._frame_index = recorder.frame_index
+        self._xy_px = recorder.xy_px
+        series = session.series
+        calibration = session.calibration
+        view = calibration.view if calibration is not None else None
+        trust = dict(view.trust) if view is not None else {}
+        angles_ok = trust.get("angles", True)
+        far_leg = None
+        if view is not None and view.view in ("side", "oblique") and view.near_side is not None:
+            far_leg = "left" if view.near_side == "right" else "right"
+        knees = {}
+        for leg in ("left", "right"):
+            values = series.knee_angle_deg(leg).copy()  # type: ignore[arg-type]
+            # the rules do not judge a knee this view cannot see (oblique far leg; any leg
+            # when angles are not trusted): the overlay does not show one either
+            if not angles_ok or (view is not None and view.view == "oblique" and leg == far_leg):
+                values[:] = np.nan
+            knees[leg] = values
+        if profile.legs_together:
+            near = view.near_side if view is not None and view.near_side is not None else None
+            if near is not None:
+                both = knees[near]
+            else:
+                with warnings.catch_warnings():  # frames with neither knee stay NaN
+                    warnings.simplefilter("ignore", RuntimeWarning)
+                    both = np.nanmean(np.vstack([knees["left"], knees["right"]]), axis=0)
+            knees = {"both": both}
+        self._knee_deg = knees
+        self._lumbar_cm = (series.lumbar_lift_cm if trust.get("lumbar", True)
+                           else np.full(len(series), np.nan))
+        self._reps: dict[str, list[Rep]] = {leg: sorted((r for r in session.reps if r.leg == leg),
+                                                        key=lambda r: r.start_s)
+                                            for leg in profile.rep_legs}
+        faults: list[tuple[float, float, int, str, str]] = []
+        for fault in [f for rep_faults in session.faults for f in rep_faults] + list(session.setup_faults):
+            if math.isfinite(fault.t_s):
+                faults.append((fault.t_s, fault.t_s + banner_s, _BANNER_ORDER.get(fault.code, 9),
+                               fault.code, fault.message))
+        self._banners = sorted(faults)
+
+    def row_of(self, frame_index: int) -> int:
+        """The recorded row of ``frame_index`` (or the latest before it); -1 before the first."""
+        return int(np.searchsorted(self._frame_index, frame_index, side="right")) - 1
+
+    def state_at(self, frame_index: int, t_s: float) -> OverlayState:
+        """Everything to draw on the frame ``frame_index`` shown at ``t_s`` seconds."""
+        row = self.row_of(frame_index)
+        pose = None
+        if row >= 0:
+            pose = Pose(t_s=t_s, image_size=self.image_size, xy_px=self._xy_px[row])
+        legs = tuple(self._leg_state(leg, row, t_s) for leg in self.profile.rep_legs)
+        active = sorted((order, start, code, message) for start, end, order, code, message in self._banners
+                        if start <= t_s < end)
+        return OverlayState(
+            pose=pose, legs=legs, knee_target_deg=self.profile.knee_target_deg,
+            knee_tolerance_deg=self.profile.knee_tolerance_deg,
+            lumbar_lift_cm=float(self._lumbar_cm[row]) if row >= 0 else math.nan,
+            arching_lift_cm=self.profile.arching_lift_cm, tempo_target_s=self.profile.target_lower_s,
+            faults=tuple(FaultBanner(code, message) for _, _, code, message in active))
+
+    def _leg_state(self, leg: str, row: int, t_s: float) -> LegState:
+        reps = self._reps.get(leg, [])
+        finished = sum(1 for rep in reps if rep.end_s <= t_s)
+        phase: Phase = "idle"
+        elapsed_s = 0.0
+        for rep in reps:
+            if rep.start_s <= t_s < rep.bottom_s:
+                phase, elapsed_s = "lowering", t_s - rep.start_s
+            elif rep.bottom_s <= t_s < rep.end_s:
+                phase, elapsed_s = "raising", t_s - rep.bottom_s
+        knee = float(self._knee_deg[leg][row]) if row >= 0 and leg in self._knee_deg else math.nan
+        return LegState(leg, knee_angle_deg=knee, reps=finished, phase=phase, phase_elapsed_s=elapsed_s)
+
+
+# -- drawing and writing -----------------------------------------------------------------
+
+def jpeg_still(rgb: np.ndarray, max_width_px: int = STILL_MAX_WIDTH_PX,
+               quality: int = STILL_JPEG_QUALITY) -> bytes:
+    """``rgb`` as JPEG bytes, scaled down (area-averaged) to at most ``max_width_px`` wide."""
+    height, width = rgb.shape[:2]
+    if width > max_width_px:
+        size = (max_width_px, max(1, round(height * max_width_px / width)))
+        rgb = cv2.resize(rgb, size, interpolation=cv2.INTER_AREA)
+    ok, data = cv2.imencode(".jpg", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), [cv2.IMWRITE_JPEG_QUALITY, quality])
+    if not ok:
+        raise RuntimeError("OpenCV could not encode a JPEG still")
+    return data.tobytes()
+
+
+class _QueuedWriter:
+    """Feeds a :class:`VideoSink` from a worker thread through a bounded queue, so the
+    next frame is drawn while the previous one is encoded; time spent writing goes to
+    the ``write_video`` stage."""
+
+    _DONE = object()
+
+    def __init__(self, sink: VideoSink, stages: StageTimer, max_frames: int = WRITER_QUEUE_FRAMES) -> None:
+        self.sink = sink
+        self._stages = stages
+        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max_frames)
+        self._error: BaseException | None = None
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="formcheck-video-writer", daemon=True)
+        self._thread.start()
+
+    def put(self, rgb: np.ndarray) -> None:
+        """Queue a frame (waits while the queue is full); raises the worker's error, if any."""
+        while True:
+            self._raise_error()
+            try:
+                self._queue.put(rgb, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    def close(self) -> None:
+        """Write what is queued, finish the file, move it into place."""
+        self.put(self._DONE)
+        self._thread.join()
+        self._raise_error()
+        started = time.perf_counter()
+        self.sink.close()
+        self._stages.add("write_video", time.perf_counter() - started)
+
+    def abort(self) -> None:
+        """Drop what is queued, stop the encoder and remove the partial file."""
+        self._stop.set()
+        while self._thread.is_alive():
+            try:
+                self._queue.get_nowait()
+            except queue.Empty:
+                pass
+            self._thread.join(timeout=0.05)
+        self.sink.abort()
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            try:
+                item = self._queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            if item is self._DONE:
+                return
+            started = time.perf_counter()
+            try:
+                self.sink.write(item)
+            except BaseException as exc:  # noqa: BLE001 — handed to the main thread
+                self._error = exc
+                return
+            finally:
+                self._stages.add("write_video", time.perf_counter() - started)
+
+    def _raise_error(self) -> None:
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+
+def _sink_fps(fps: float, t_s: np.ndarray) -> float:
+    """The container's frame rate, else the recorded frames' median rate, else 30."""
+    if math.isfinite(fps) and fps > 0:
+        return fps
+    steps = np.diff(t_s)
+    steps = steps[np.isfinite(steps) & (steps > 0)]
+    return float(1.0 / np.median(steps)) if steps.size else FALLBACK_FPS
+
+
+@dataclass
+class AnnotationPass:
+    """What one pass made: the stills by key and, when a video was written, its sink."""
+
+    stills: dict[str, bytes]
+    sink: VideoSink | None = None
+    frames_drawn: int = 0
+
+
+def render_pass(video_path: Path, timeline: OverlayTimeline, moments: Sequence[FaultMoment], stages: StageTimer,
+                max_side_px: int, video_out: Path | None = None, fps: float = FALLBACK_FPS,
+                encoders: tuple[str, ...] = ENCODERS, progress: ProgressBar | None = None,
+                annotator: Annotator | None = None) -> AnnotationPass:
+    """Decode ``video_path`` again; draw and write every frame to ``video_out`` (or, when
+    None, decode only up to the last fault moment and draw just those frames); keep a
+    JPEG still of the first frame at or after each moment (its banner is on it).
+
+    Raises OSError when the video cannot be encoded; KeyboardInterrupt leaves no video.
+    """
+    annotator = annotator or Annotator()
+    result = AnnotationPass(stills={})
+    pending = list(moments)
+    writer: _QueuedWriter | None = None
+    frames = VideoFileSource(video_path).frames()
+    try:
+        while video_out is not None or pending:
+            with stages("decode"):
+                frame = next(frames, None)
+            if frame is None:
+                break
+            due = []
+            while pending and frame.t_s >= pending[0].t_s:
+                due.append(pending.pop(0))
+            if progress is not None:
+                progress.update()
+            if video_out is None and not due:
+                continue
+            with stages("draw"):
+                small = fit_within(frame, max_side_px)
+                image = annotator.annotate(small.rgb, timeline.state_at(frame.index, frame.t_s))
+                result.frames_drawn += 1
+                for moment in due:
+                    result.stills[moment.key] = jpeg_still(image)
+            if video_out is not None:
+                if writer is None:
+                    result.sink = VideoSink(video_out, fps, small.size, encoders=encoders).open()
+                    writer = _QueuedWriter(result.sink, stages)
+                writer.put(image)
+        if writer is not None:
+            writer.close()
+    except BaseException:
+        if writer is not None:
+            writer.abort()
+        elif result.sink is not None:
+            result.sink.abort()
+        raise
+    finally:
+        frames.close()  # releases the decoder also when stopping early
+    return result
+
+
+def annotate_outputs(result: AnalysisResult, profile: ExerciseProfile, max_side_px: int,
+                     write_video: bool = True, show_progress: bool = True,
+                     encoders: tuple[str, ...] = ENCODERS) -> None:
+    """After the report files are written: write ``annotated.mp4`` (unless ``write_video``
+    is False), add the fault stills to report.html, and report an encoder fallback or
+    failure as a warning in report.json / report.html (and ``result.report``).
+
+    An ``annotated.mp4`` left in the output folder by an earlier run is removed first, so
+    every file there belongs to this report.
+
+    Raises:
+        AnnotationInterrupted: Ctrl-C during the pass (report files complete, no video).
+    """
+    session, recorder = result.session, result.recorder
+    if session is None or recorder is None or len(recorder) == 0:
+        return
+    video_out = result.out_dir / ANNOTATED_VIDEO
+    video_out.unlink(missing_ok=True)
+    moments = fault_moments(session)
+    timeline = OverlayTimeline(recorder, session, profile)
+    fps = _sink_fps(result.source.fps, recorder.t_s)
+    notes: list[str] = []
+    made = AnnotationPass(stills={})
+    # a video that cannot be written still leaves the stills: a decode-only pass makes them
+    for video in ((True, False) if write_video else (False,)):
+        total = result.source.frame_count if video else _frames_until(moments, recorder)
+        try:
+            with ProgressBar(total, "video" if video else "stills",
+                             enabled=show_progress and (video or bool(moments))) as progress:
+                made = render_pass(Path(result.source.path), timeline, moments, result.stages, max_side_px,
+                                   video_out if video else None, fps, encoders, progress)
+            break
+        except KeyboardInterrupt:
+            what = "the annotated video" if video else "the fault stills"
+            raise AnnotationInterrupted(f"interrupted while making {what}") from None
+        except (OSError, FormcheckError) as exc:
+            what = "the annotated video" if video else "the fault stills"
+            notes.append(f"{what} could not be made ({exc}); the report itself is complete")
+    if made.sink is not None:
+        if made.sink.warning:
+            notes.append(made.sink.warning)
+        if video_out.exists():
+            result.outputs["annotated_video"] = video_out
+    if notes:
+        result.report.setdefault("warnings", []).extend(notes)
+        result.warnings.extend(notes)
+        with result.stages("write"):
+            write_report_json(result.outputs["report_json"], result.report)
+    if made.stills or notes:
+        with result.stages("write"):
+            write_report_html(result.outputs["report_html"], result.report, session.series, made.stills)
+    result.stills = made.stills
+
+
+def _frames_until(moments: Sequence[FaultMoment], recorder: MeasureRecorder) -> int:
+    """About how many frames the stills pass decodes (up to the last fault moment)."""
+    if not moments:
+        return 1
+    return max(1, int(np.searchsorted(recorder.t_s, moments[-1].t_s)) + 1)
