@@ -1,6 +1,7 @@
 """``frames.csv``: one row per analysed frame — the measurements, then the raw landmarks.
 
-Columns: ``t_s``, ``frame``, ``detected`` (1/0), ``people`` (how many the model saw), the
+Columns: ``t_s``, ``frame``, ``detected`` (1/0), ``analysed`` (1: the model saw this frame,
+0: interpolated between analysed frames, ``--stride``), ``people`` (how many the model saw), the
 contract's measurement columns (``knee_angle_left_deg`` … ``pelvic_tilt_deg``, see
 :data:`formcheck.measures.SIGNAL_COLUMNS`), ``back_gap_cm``, then for every landmark
 ``<name>_x_px``, ``<name>_y_px``, ``<name>_visibility`` and world coordinates
@@ -35,11 +36,12 @@ class FrameTable:
     xy_px: np.ndarray  # (n, 33, 2)
     visibility: np.ndarray  # (n, 33)
     world_m: np.ndarray  # (n, 33, 3)
+    analysed: np.ndarray | None = None  # (n,) 1/0; None: every row was analysed
 
 
 def frames_csv_header() -> list[str]:
     """Column names of frames.csv, in order."""
-    columns = ["t_s", "frame", "detected", "people", *SIGNAL_COLUMNS, "back_gap_cm"]
+    columns = ["t_s", "frame", "detected", "analysed", "people", *SIGNAL_COLUMNS, "back_gap_cm"]
     columns += [f"{name}_{field}" for name in LANDMARK_NAMES for field, _ in LANDMARK_FIELDS]
     return columns
 
@@ -58,8 +60,9 @@ def _integer(values: np.ndarray) -> np.ndarray:
 def write_frames_csv(path: str | os.PathLike[str], table: FrameTable) -> int:
     """Write frames.csv (atomically); returns the number of rows."""
     series = table.series
+    analysed = table.analysed if table.analysed is not None else np.ones(len(series), dtype=np.int64)
     columns = [_format(series.t_s, 4), _integer(table.frame_index), _integer(series.detected),
-               _integer(table.people)]
+               _integer(analysed), _integer(table.people)]
     columns += [_format(getattr(series, name), SIGNAL_DIGITS) for name in SIGNAL_COLUMNS]
     columns.append(_format(table.back_gap_cm, SIGNAL_DIGITS))
     per_landmark = np.concatenate([table.xy_px, table.visibility[..., None], table.world_m], axis=-1)
