@@ -21,7 +21,7 @@ First table, per clip and overall (pose stage):
 
 Metrics are rows of the ``METRICS`` table (name, function, format). Second table
 (measurement and rules, ``bench/truth_compare.py``): found/true rep count, reps on the
-right leg, max |error| of start/bottom/end (``t max``) and of lower/raise durations
+right leg, mean and max |error| of start/bottom/end (``t mean``, ``t max``) and of lower/raise durations
 (``phase max``) in s, knee-angle MAE of the near and far leg (deg, formcheck's reported
 angle vs the true 3D angle), lumbar-lift r and MAE (cm) against the true gap above the
 imprint, and per fault code tp/fp/fn per rep; then fault precision and recall pooled
@@ -204,7 +204,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 
 ANALYSIS_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("reps", "{:.0f}"), ("true", "{:.0f}"), ("legs ok", "{:.0f}"), ("t max", "{:.2f}"),
+    ("reps", "{:.0f}"), ("true", "{:.0f}"), ("legs ok", "{:.0f}"), ("t mean", "{:.2f}"), ("t max", "{:.2f}"),
     ("phase max", "{:.2f}"), ("knee near", "{:.1f}"), ("knee far", "{:.1f}"), ("lift r", "{:.2f}"),
     ("lift mae", "{:.2f}"))
 
@@ -232,7 +232,14 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
     exact = sum(r.analysis["reps"] == r.analysis["true"] for r in rows)
     print(f"\nrep count exact on {exact}/{len(rows)} clips; legs right on "
           f"{sum(r.analysis['legs ok'] for r in rows):.0f}/{sum(r.analysis['true'] for r in rows):.0f} reps")
-    pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows)}
+    counts = np.array([r.analysis["t count"] for r in rows])
+    means = np.array([r.analysis["t mean"] for r in rows])
+    ok = counts > 0
+    t_mean = float(np.sum(means[ok] * counts[ok]) / np.sum(counts[ok])) if ok.any() else math.nan
+    t_max = max((r.analysis["t max"] for r in rows if math.isfinite(r.analysis["t max"])), default=math.nan)
+    print(f"start/bottom/end times: mean |error| {t_mean:.2f} s, max {t_max:.2f} s over {int(counts.sum())} events")
+    pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows),
+                                      "t_mean_s": t_mean, "t_max_s": t_max}
     for code, counts in totals.items():
         print(f"{code:14s} precision {counts.precision:.2f}  recall {counts.recall:.2f}  "
               f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")
