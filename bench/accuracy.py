@@ -1,10 +1,14 @@
 """Accuracy: ``formcheck analyze`` over every clip in samples/, compared with the truth.
 
     python bench/accuracy.py [--samples DIR] [--clip NAME ...] [--json OUT] [--min-detection 0.98]
+                             [--stride N|auto]
 
 For each ``<clip>.mp4`` with a ``<clip>.truth.json`` beside it (schema: docs/truth.md)
 the whole analysis runs (:func:`formcheck.pipeline.analyze_video`, the clip's exercise
 profile) and its landmarks, measurements and report are compared with the truth.
+``--stride`` runs the model on every Nth frame (default 1; ``auto``: analyze's own
+default from the frame rate); the frames in between are compared as frames.csv has
+them, interpolated.
 First table, per clip and overall (pose stage):
 
 * ``det``: share of frames in which the person was found;
@@ -17,7 +21,7 @@ First table, per clip and overall (pose stage):
 
 Metrics are rows of the ``METRICS`` table (name, function, format). Second table
 (measurement and rules, ``bench/truth_compare.py``): found/true rep count, reps on the
-right leg, max |error| of start/bottom/end (``t max``) and of lower/raise durations
+right leg, mean and max |error| of start/bottom/end (``t mean``, ``t max``) and of lower/raise durations
 (``phase max``) in s, knee-angle MAE of the near and far leg (deg, formcheck's reported
 angle vs the true 3D angle), lumbar-lift r and MAE (cm) against the true gap above the
 imprint, and per fault code tp/fp/fn per rep; then fault precision and recall pooled
@@ -132,14 +136,16 @@ def load_truth(path: Path) -> tuple[dict[str, Any], np.ndarray]:
     return doc, xy
 
 
-def run_clip(video: Path, truth_path: Path) -> ClipRun:
-    """Run ``formcheck analyze`` (the whole pipeline) over ``video`` and align it with the truth."""
+def run_clip(video: Path, truth_path: Path, stride: int | None = 1) -> ClipRun:
+    """Run ``formcheck analyze`` (the whole pipeline) over ``video`` and align it with the truth
+    (every frame, as frames.csv has them: analysed or interpolated)."""
     truth, truth_xy = load_truth(truth_path)
     with tempfile.TemporaryDirectory() as out:
-        result = analyze_video(video, out, exercise=truth["clip"]["exercise"], show_progress=False)
-    recorder, session = result.recorder, result.session
-    assert recorder is not None and session is not None
-    times, xys = recorder.t_s.copy(), recorder.xy_px
+        result = analyze_video(video, out, exercise=truth["clip"]["exercise"], show_progress=False,
+                               stride=stride)
+    frames, session = result.frames, result.session
+    assert frames is not None and session is not None
+    times, xys = frames.series.t_s.copy(), frames.xy_px
     found = np.isfinite(xys).any(axis=(1, 2))
     n = len(times)
     if n != len(truth_xy):
@@ -148,7 +154,7 @@ def run_clip(video: Path, truth_path: Path) -> ClipRun:
     if np.max(np.abs(times - t_truth)) > 0.5 / truth["clip"]["fps"]:
         raise RuntimeError(f"{video.name}: frame times differ from the truth by more than half a frame")
     return ClipRun(video.stem, truth, times, found, xys, truth_xy, result.elapsed_s,
-                   analysis=analysis_metrics(truth, result.report, session.series))
+                   analysis=analysis_metrics(truth, result.report, frames.series))
 
 
 def pooled(runs: list[ClipRun]) -> ClipRun:
@@ -198,7 +204,7 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 
 ANALYSIS_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("reps", "{:.0f}"), ("true", "{:.0f}"), ("legs ok", "{:.0f}"), ("t max", "{:.2f}"),
+    ("reps", "{:.0f}"), ("true", "{:.0f}"), ("legs ok", "{:.0f}"), ("t mean", "{:.2f}"), ("t max", "{:.2f}"),
     ("phase max", "{:.2f}"), ("knee near", "{:.1f}"), ("knee far", "{:.1f}"), ("lift r", "{:.2f}"),
     ("lift mae", "{:.2f}"))
 
@@ -226,7 +232,14 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
     exact = sum(r.analysis["reps"] == r.analysis["true"] for r in rows)
     print(f"\nrep count exact on {exact}/{len(rows)} clips; legs right on "
           f"{sum(r.analysis['legs ok'] for r in rows):.0f}/{sum(r.analysis['true'] for r in rows):.0f} reps")
-    pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows)}
+    counts = np.array([r.analysis["t count"] for r in rows])
+    means = np.array([r.analysis["t mean"] for r in rows])
+    ok = counts > 0
+    t_mean = float(np.sum(means[ok] * counts[ok]) / np.sum(counts[ok])) if ok.any() else math.nan
+    t_max = max((r.analysis["t max"] for r in rows if math.isfinite(r.analysis["t max"])), default=math.nan)
+    print(f"start/bottom/end times: mean |error| {t_mean:.2f} s, max {t_max:.2f} s over {int(counts.sum())} events")
+    pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows),
+                                      "t_mean_s": t_mean, "t_max_s": t_max}
     for code, counts in totals.items():
         print(f"{code:14s} precision {counts.precision:.2f}  recall {counts.recall:.2f}  "
               f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")
@@ -240,9 +253,17 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--samples", type=Path, default=REPO / "samples", help="directory of clips and truth files")
     p.add_argument("--clip", action="append", default=[], help="only this clip name (repeatable)")
     p.add_argument("--json", type=Path, help="also write the table as JSON here")
+    p.add_argument("--stride", default="1",
+                   help="run the model on every Nth frame, or 'auto' for analyze's default (default: 1)")
     p.add_argument("--min-detection", type=float, default=None,
                    help="exit 3 when a side-view clip's detection rate is below this")
     args = p.parse_args(argv)
+    if args.stride.strip().lower() == "auto":
+        stride = None
+    elif args.stride.isdigit() and int(args.stride) >= 1:
+        stride = int(args.stride)
+    else:
+        p.error(f"--stride must be a whole number of frames, at least 1, or 'auto' (got {args.stride!r})")
     truths = sorted(args.samples.glob("*.truth.json"))
     if args.clip:
         truths = [t for t in truths if t.name.removesuffix(".truth.json") in args.clip]
@@ -254,7 +275,7 @@ def main(argv: list[str] | None = None) -> int:
         doc = json.loads(truth_path.read_text())
         video = truth_path.with_name(doc["clip"]["video"])
         try:
-            run = run_clip(video, truth_path)
+            run = run_clip(video, truth_path, stride)
         except (FormcheckError, RuntimeError, OSError, ValueError) as exc:
             print(f"error: {truth_path.name}: {exc}", file=sys.stderr)
             failed.append(truth_path.name)
@@ -267,7 +288,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         analysis = {r.name: {k: (list(v) if isinstance(v, tuple) else v) for k, v in r.analysis.items()}
                     for r in runs if r.analysis is not None}
-        args.json.write_text(json.dumps({"pose": rows, "analysis": analysis, "pooled": pooled_numbers},
+        args.json.write_text(json.dumps({"stride": args.stride, "pose": rows, "analysis": analysis,
+                                         "pooled": pooled_numbers},
                                         indent=2, default=float))
     if failed:
         print(f"error: {len(failed)} clip(s) could not be processed: {', '.join(failed)}", file=sys.stderr)

@@ -137,11 +137,14 @@ def analysis_metrics(truth: dict[str, Any], report: dict[str, Any], series: Any)
     near = truth["camera"]["side"]
     far = "right" if near == "left" else "left"
     lift_r, lift_mae = lumbar_tracking(truth, series)
+    times = np.concatenate([comparison.phase_errors_s(p) for p in PHASES[:3]])
     metrics = {
         "reps": float(comparison.found_reps),
         "true": float(comparison.true_reps),
         "legs ok": float(comparison.legs_right),
-        "t max": max_error(np.concatenate([comparison.phase_errors_s(p) for p in PHASES[:3]])),
+        "t max": max_error(times),
+        "t mean": float(np.mean(times)) if len(times) else math.nan,
+        "t count": float(len(times)),
         "phase max": max_error(np.concatenate([comparison.phase_errors_s(p) for p in PHASES[3:]])),
         "knee near": float(np.mean(knee_angle_errors_deg(truth, series, (near,)))),
         "knee far": float(np.mean(knee_angle_errors_deg(truth, series, (far,)))),

@@ -2,7 +2,7 @@
 
     formcheck --version
     formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
-                            [--no-video] [--model PATH] [--quiet]
+                            [--no-video] [--stride N] [--model PATH] [--quiet]
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound]
 """
@@ -20,6 +20,23 @@ from formcheck.profiles import PROFILES
 EXERCISES: tuple[str, ...] = tuple(PROFILES)
 
 EXIT_INTERRUPTED = 130
+
+
+class UsageError(FormcheckError):
+    """A command-line value that argparse's types cannot check (e.g. ``--stride 0``)."""
+
+
+def parse_stride(text: str | None) -> int | None:
+    """``--stride``: None (automatic) for ``auto`` or absent, else a whole number ≥ 1."""
+    if text is None or text.strip().lower() == "auto":
+        return None
+    try:
+        stride = int(text)
+    except ValueError:
+        stride = 0
+    if stride < 1:
+        raise UsageError(f"--stride must be a whole number of frames, at least 1, or 'auto' (got {text!r})")
+    return stride
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -45,6 +62,10 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("--no-video", action="store_true",
                          help="skip the annotated video (annotated.mp4) and its second pass over the "
                               "file; report.html still gets a still of each fault")
+    analyze.add_argument("--stride", metavar="N",
+                         help="run the pose model on every Nth frame (the others are interpolated in "
+                              "frames.csv, marked analysed=0); default 'auto': from the frame rate, "
+                              "at most 15 analysed frames a second (30 fps -> 2, 60 fps -> 4)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
 
     live = commands.add_parser(
@@ -84,12 +105,14 @@ def run_analyze(args: argparse.Namespace) -> int:
     """``formcheck analyze``: run the pipeline and say where the outputs are."""
     from formcheck.pipeline import analyze_video
 
+    stride = parse_stride(args.stride)
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
                            model_path=args.model, show_progress=not args.quiet,
-                           write_video=not args.no_video)
-    fps = result.frames_analysed / result.elapsed_s if result.elapsed_s > 0 else 0.0
-    print(f"analysed {result.frames_analysed} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s); "
-          f"person found in {result.detection_rate:.0%} of frames")
+                           write_video=not args.no_video, stride=stride)
+    fps = result.frames_read / result.elapsed_s if result.elapsed_s > 0 else 0.0
+    every = f", every {_ordinal(result.stride)} analysed" if result.stride > 1 else ""
+    print(f"read {result.frames_read} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s{every}); "
+          f"person found in {result.detection_rate:.0%} of analysed frames")
     print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
@@ -136,6 +159,11 @@ def run_live_command(args: argparse.Namespace) -> int:
               "is the whole body in view, side-on?", file=sys.stderr)
         return NoPersonError.exit_code
     return 0
+
+
+def _ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
 
 
 def summary_text(report: dict) -> str:

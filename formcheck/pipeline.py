@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import os
 import time
+from array import array
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import numpy as np
 
 from formcheck import __version__
 from formcheck.annotate import annotate_outputs
@@ -21,15 +24,17 @@ from formcheck.errors import FormcheckError, OutputError
 from formcheck.filters import file_smoothers, smooth_series
 from formcheck.measures import MeasureSeries
 from formcheck.pose import PoseEstimator
+from formcheck.prefetch import Prefetcher
 from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.progress import ProgressBar
 from formcheck.recorder import MeasureRecorder
-from formcheck.report.frames_csv import write_frames_csv
+from formcheck.report.frames_csv import FrameTable, write_frames_csv
 from formcheck.report.html_report import write_report_html
 from formcheck.report.json_report import ReportInputs, SourceInfo, build_report, write_report_json
 from formcheck.reps import Rep, segment_reps
 from formcheck.stages import StageTimer
 from formcheck.rules import Fault, end_range, evaluate_rep, evaluate_setup, summarize
+from formcheck.stride import check_stride, default_stride, expand_frame_table
 from formcheck.video import VideoFileSource, VideoInfo, fit_within
 
 FRAMES_CSV = "frames.csv"
@@ -38,6 +43,8 @@ REPORT_HTML = "report.html"
 # Frames are analysed at most this large (longer side, px): the pose model works at 256 px
 # anyway, and a 4K frame's mask alone would be 33 MB. Landmarks are in analysed pixels.
 MAX_ANALYSIS_SIDE_PX = 1280
+# Frames decoded ahead in a background thread while the model works (a few MB at 720p).
+PREFETCH_FRAMES = 4
 
 
 class NoPersonError(FormcheckError):
@@ -66,8 +73,10 @@ class AnalysisResult:
 
     source: VideoInfo
     out_dir: Path
-    frames_analysed: int = 0
+    frames_analysed: int = 0  # run through the pose model
     frames_detected: int = 0
+    frames_read: int = 0  # decoded (every ``stride``-th of them analysed)
+    stride: int = 1
     elapsed_s: float = 0.0
     complete: bool = False
     outputs: dict[str, Path] = field(default_factory=dict)
@@ -77,6 +86,7 @@ class AnalysisResult:
     recorder: MeasureRecorder | None = None  # raw per-frame landmarks (``xy_px``, ``t_s``, …)
     stages: StageTimer = field(default_factory=StageTimer)  # seconds per stage (bench/throughput.py)
     stills: dict[str, bytes] = field(default_factory=dict)  # JPEG per fault moment ("rep3-arching")
+    frames: FrameTable | None = None  # what frames.csv holds: every frame read, ``analysed`` 1/0
 
     @property
     def detection_rate(self) -> float:
@@ -173,10 +183,14 @@ def _rep_trust(trust: dict[str, bool] | None, rep: Rep, view: Any, occluded: str
 
 def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, source: SourceInfo,
                           profile: ExerciseProfile, out_dir: Path, complete: bool,
-                          source_warnings: list[str] | None = None) -> tuple[dict[str, Path], dict]:
-    """Write frames.csv and report.json into ``out_dir``; returns their paths and the report."""
+                          source_warnings: list[str] | None = None,
+                          table: FrameTable | None = None, stride: int = 1) -> tuple[dict[str, Path], dict]:
+    """Write frames.csv and report.json into ``out_dir``; returns their paths and the report.
+
+    ``table`` is what frames.csv holds (default: the recorder's frames with ``session.series``).
+    """
     frames_csv = out_dir / FRAMES_CSV
-    write_frames_csv(frames_csv, recorder.frame_table(session.series))
+    write_frames_csv(frames_csv, table if table is not None else recorder.frame_table(session.series))
     warnings = list(source_warnings or []) + list(session.warnings)
     if not complete:
         warnings.insert(0, "the analysis was interrupted: this report covers only the frames analysed")
@@ -184,7 +198,8 @@ def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, sou
         source=source, exercise=profile.name, series=session.series, reps=session.reps,
         faults=session.faults, setup_faults=session.setup_faults, summary=session.summary,
         calibration=session.calibration,
-        end_range=session.end_range, complete=complete, warnings=warnings, version=__version__))
+        end_range=session.end_range, complete=complete, warnings=warnings, version=__version__,
+        stride=stride, frames_analysed=len(recorder)))
     report_json = out_dir / REPORT_JSON
     write_report_json(report_json, report)
     report_html = out_dir / REPORT_HTML
@@ -194,40 +209,49 @@ def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, sou
 
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
                   exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
-                  show_progress: bool = True, write_video: bool = True) -> AnalysisResult:
+                  show_progress: bool = True, write_video: bool = True,
+                  stride: int | None = None) -> AnalysisResult:
     """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``,
     then (second pass, :mod:`formcheck.annotate`) annotated.mp4 unless ``write_video`` is False,
     and the fault stills into report.html.
 
+    Frames are decoded a few ahead in a background thread while the model works. ``stride``
+    N runs the model on every Nth frame (reps and faults come from those); frames.csv still
+    has a row for every frame, the others interpolated in time (``analysed`` 0). None picks
+    the stride from the frame rate (:func:`formcheck.stride.default_stride`).
+
     Raises:
-        VideoError, ModelError, OutputError, ValueError (unknown exercise): bad input.
+        VideoError, ModelError, OutputError, ValueError (unknown exercise, stride < 1): bad input.
         NoPersonError: nobody was found in any frame (the files are still written).
         KeyboardInterrupt: after writing the report of the frames analysed so far
             (``AnnotationInterrupted`` during the video pass: the report is complete).
     """
     profile = get_profile(exercise)
+    if stride is not None:
+        stride = check_stride(stride)
     video_path = Path(video_path)
     source = VideoFileSource(video_path)
+    stride = default_stride(source.info.fps) if stride is None else stride
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
     recorder = MeasureRecorder(CalibrationSettings.for_profile(profile))
-    result = AnalysisResult(source=source.info, out_dir=target, recorder=recorder)
+    result = AnalysisResult(source=source.info, out_dir=target, recorder=recorder, stride=stride)
+    frame_times_s = array("d")  # every frame read (8 bytes each), for the rows of frames.csv
+    stage = result.stages
     started = time.monotonic()
+    frames = Prefetcher(source.frames(pixels_every=stride), depth=PREFETCH_FRAMES, name="formcheck-decode")
     try:
         with PoseEstimator(model_path, mode="video") as estimator, \
-                ProgressBar(source.info.frame_count, "analyze", enabled=show_progress) as progress:
-            stage = result.stages
-            frames = iter(source)
-            while True:
-                with stage("decode"):
-                    frame = next(frames, None)
-                if frame is None:
-                    break
-                with stage("pose"):
-                    pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
-                with stage("measure"):
-                    recorder.update(pose, frame.index)
-                result.frames_analysed += 1
-                result.frames_detected += pose.detected
+                ProgressBar(source.info.frame_count, "analyze", enabled=show_progress) as progress, frames:
+            for frame in frames:
+                frame_times_s.append(frame.t_s)
+                result.frames_read += 1
+                if frame.has_pixels:
+                    with stage("pose"):
+                        pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
+                    with stage("measure"):
+                        recorder.update(pose, frame.index)
+                    result.frames_analysed += 1
+                    result.frames_detected += pose.detected
                 progress.update()
         result.complete = True
         if source.ended_early:
@@ -235,9 +259,12 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
                 f"the video ended after {source.frames_read} of about {source.info.frame_count} frames "
                 "— the file may be truncated or damaged; the report covers the frames that decoded")
     finally:
+        # decode: time the analysis waited for a frame; decode_thread: the decoding itself (overlapped)
+        stage.add("decode", frames.wait_s)
+        stage.add("decode_thread", frames.busy_s)
         result.elapsed_s = time.monotonic() - started
         if result.frames_analysed:
-            _finish(result, recorder, profile, video_path)
+            _finish(result, recorder, profile, video_path, np.frombuffer(frame_times_s, dtype=np.float64))
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
@@ -246,14 +273,20 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
 
 
 def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: ExerciseProfile,
-            video_path: Path) -> None:
+            video_path: Path, frame_times_s: np.ndarray) -> None:
     info = result.source
-    times = recorder.t_s
+    # every frame read up to the last analysed one, plus the few after it (they repeat it)
+    times = frame_times_s if len(frame_times_s) else recorder.t_s
     duration_s = float(times[-1] - times[0]) + (1.0 / info.fps if info.fps > 0 else 0.0)
-    source = SourceInfo(path=str(video_path), fps=info.fps, frames=result.frames_analysed,
+    source = SourceInfo(path=str(video_path), fps=info.fps, frames=len(times),
                         duration_s=duration_s, width=info.width, height=info.height)
     with result.stages("rules"):
         result.session = summarise_session(recorder, profile)
     with result.stages("write"):
+        table = recorder.frame_table(result.session.series)
+        if len(times) != len(recorder):
+            table = expand_frame_table(table, times, np.arange(len(times)))
+        result.frames = table
         result.outputs, result.report = write_session_outputs(
-            recorder, result.session, source, profile, result.out_dir, result.complete, result.warnings)
+            recorder, result.session, source, profile, result.out_dir, result.complete, result.warnings,
+            table=table, stride=result.stride)

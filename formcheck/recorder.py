@@ -13,6 +13,8 @@ own. Frames between the move and the new calibration have no heel height or lumb
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from formcheck.report.frames_csv import FrameTable
 from formcheck.silhouette import SilhouetteMeter
 
 _GROW_BY = 1024
+_TRUNK_POINTS = [*SHOULDERS, *HIPS]
 MOVED_TRUNK_FRAC = 0.25  # trunk shift / trunk length that means the person or camera moved
 MOVED_FOR_S = 1.5  # … sustained this long (a lowering leg moves the hip landmark far less)
 
@@ -120,8 +123,9 @@ class MeasureRecorder:
         """True once the trunk has sat away from its calibrated place for MOVED_FOR_S."""
         assert self._active is not None
         axis = self._active.axis
-        shift_px = max(float(np.linalg.norm(midpoint(pose.xy_px, SHOULDERS) - axis.shoulder_px)),
-                       float(np.linalg.norm(midpoint(pose.xy_px, HIPS) - axis.hip_px)))
+        # shoulders and hips in one call: (2 pairs, 2 sides, xy) → (2, xy) centres
+        centres = midpoint(pose.xy_px[_TRUNK_POINTS].reshape(2, 2, 2), (0, 1))
+        shift_px = max(math.hypot(*(centres[0] - axis.shoulder_px)), math.hypot(*(centres[1] - axis.hip_px)))
         if not shift_px > MOVED_TRUNK_FRAC * axis.length_px:
             self._moved_since_s = None
             return False

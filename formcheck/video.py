@@ -55,6 +55,16 @@ class Frame:
         """(width_px, height_px)."""
         return int(self.rgb.shape[1]), int(self.rgb.shape[0])
 
+    @property
+    def has_pixels(self) -> bool:
+        """False for a frame read for its time only (see ``VideoFileSource.frames``)."""
+        return self.rgb.size > 0
+
+
+# The pixels of a frame that was read for its time only (shared, never written to).
+NO_PIXELS = np.zeros((0, 0, 3), dtype=np.uint8)
+NO_PIXELS.flags.writeable = False
+
 
 @dataclass(frozen=True)
 class VideoInfo:
@@ -114,22 +124,35 @@ class VideoFileSource:
     def __iter__(self) -> Iterator[Frame]:
         return self.frames()
 
-    def frames(self) -> Iterator[Frame]:
-        """Yield every decodable frame in order, times strictly increasing."""
+    def frames(self, pixels_every: int = 1) -> Iterator[Frame]:
+        """Yield every decodable frame in order, times strictly increasing.
+
+        With ``pixels_every`` N > 1 only frames whose index is a multiple of N carry
+        pixels; the others are grabbed (decoded, not converted to RGB) and come with
+        :data:`NO_PIXELS`, so their times are still exact.
+        """
+        if pixels_every < 1:
+            raise ValueError(f"pixels_every must be at least 1, got {pixels_every}")
         capture = _open_capture(self.path)
         nominal_step_s = 1.0 / self.info.fps if self.info.fps > 0 else 1.0 / 30.0
         previous_t_s = -math.inf
         index = 0
         try:
             while True:
-                ok, bgr = capture.read()
-                if not ok or bgr is None:
+                wanted = index % pixels_every == 0
+                if wanted:
+                    ok, bgr = capture.read()
+                    ok = ok and bgr is not None
+                else:
+                    ok, bgr = capture.grab(), None
+                if not ok:
                     break
                 t_s = _container_time_s(capture, index, nominal_step_s)
                 if t_s <= previous_t_s:
                     t_s = previous_t_s + MIN_TIME_STEP_S
                 previous_t_s = t_s
-                yield Frame(index=index, t_s=t_s, rgb=cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB))
+                rgb = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB) if bgr is not None else NO_PIXELS
+                yield Frame(index=index, t_s=t_s, rgb=rgb)
                 index += 1
                 self.frames_read = index
         finally:

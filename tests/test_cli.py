@@ -120,3 +120,15 @@ def test_ctrl_c_saves_the_frames_analysed_so_far(real_clip, tmp_path) -> None:
     report = json.loads((out / "report.json").read_text())
     assert report["complete"] is False and report["source"]["frames"] == len(rows)
     assert "interrupted" in report["warnings"][0]
+
+
+@pytest.mark.parametrize("stride", ["0", "-2", "two", "1.5"])
+def test_bad_stride_is_one_line_and_exit_2(tmp_path, stride: str) -> None:
+    assert_one_line_error(run_cli("analyze", str(tmp_path / "clip.mp4"), f"--stride={stride}"),
+                          "--stride must be a whole number of frames")
+
+
+def test_parse_stride_auto_and_numbers() -> None:
+    from formcheck.cli import parse_stride
+
+    assert parse_stride(None) is None and parse_stride("auto") is None and parse_stride("3") == 3

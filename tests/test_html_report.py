@@ -261,3 +261,10 @@ def test_chromium_renders_plots_and_stills(real_analysis: Any, tmp_path: Path) -
     assert _colour_share(image, "#%02x%02x%02x" % STILL_RGB, tol=12) > 0.005
     # Most of the page is not blank: the report really rendered.
     assert (image.reshape(-1, 3).std(axis=0) > 10).all()
+
+
+def test_summary_says_how_many_frames_the_model_saw() -> None:
+    assert "300 frames analysed" in render_report_html(_report(), _series())
+    report = _report()
+    report["analysis"] = {"stride": 2, "frames_analysed": 150}
+    assert "300 frames, every 2nd analysed" in render_report_html(report, _series())

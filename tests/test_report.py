@@ -79,3 +79,19 @@ def test_report_json_keys_and_nulls(tmp_path) -> None:
     loaded = json.loads(path.read_text())
     assert loaded["source"]["fps"] == 29.97 and loaded["extra"] == {"nan": None, "value": 1.5}
     assert not math.isnan(loaded["extra"]["value"])
+
+
+def test_frames_csv_in_chunks_is_the_same_as_in_one_go(tmp_path, monkeypatch) -> None:
+    import formcheck.report.frames_csv as frames_csv
+
+    n = 5
+    table = FrameTable(series=series_of(n), frame_index=np.arange(n), people=np.ones(n, dtype=int),
+                       back_gap_cm=np.linspace(0, 1, n), xy_px=np.random.default_rng(1).random((n, 33, 2)),
+                       visibility=np.ones((n, 33)), world_m=np.zeros((n, 33, 3)),
+                       analysed=np.array([1, 0, 1, 0, 1]))
+    write_frames_csv(tmp_path / "whole.csv", table)
+    monkeypatch.setattr(frames_csv, "ROWS_PER_CHUNK", 2)
+    assert write_frames_csv(tmp_path / "chunked.csv", table) == n
+    whole = (tmp_path / "whole.csv").read_text()
+    assert (tmp_path / "chunked.csv").read_text() == whole
+    assert len(whole.splitlines()) == n + 1 and whole.splitlines()[2].split(",")[3] == "0"

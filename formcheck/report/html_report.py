@@ -183,6 +183,10 @@ def _tile(label: str, value: str, note: str = "", tone: str = "") -> str:
             f'<div class="note">{note}</div></div>')
 
 
+def _ordinal_suffix(n: int) -> str:
+    return "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+
+
 def _summary(report: Mapping[str, Any]) -> str:
     source, summary = report.get("source", {}), report.get("summary", {})
     calibration, view = report.get("calibration", {}) or {}, report.get("view") or {}
@@ -208,9 +212,12 @@ def _summary(report: Mapping[str, Any]) -> str:
     if view.get("advice"):
         view_text += f'<div class="sub">{_e(view["advice"])}</div>'
     size = f'{_e(source.get("width"))}×{_e(source.get("height"))}'
+    stride = (report.get("analysis") or {}).get("stride", 1)
+    analysed = (f'{_e(source.get("frames"))} frames, every {_e(stride)}{_ordinal_suffix(stride)} analysed'
+                if isinstance(stride, int) and stride > 1 else f'{_e(source.get("frames"))} frames analysed')
     rows = [("source", f'<code>{_e(source.get("path"))}</code>'),
             ("recording", f'{_num(source.get("duration_s"), 1, " s")} · {_num(source.get("fps"), 2, " fps")} · '
-                          f'{size} · {_e(source.get("frames"))} frames analysed'),
+                          f'{size} · {analysed}'),
             ("exercise", _e(report.get("exercise"))),
             ("calibration (imprint)", calib),
             ("camera view", view_text)]

@@ -69,6 +69,8 @@ class ReportInputs:
     complete: bool = True
     warnings: list[str] = field(default_factory=list)
     version: str = ""
+    stride: int = 1  # the model ran on every ``stride``-th frame
+    frames_analysed: int | None = None  # frames the model ran on (None: all of source.frames)
 
 
 def _number(value: float, digits: int = 2) -> float | None:
@@ -137,6 +139,8 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
                    "duration_s": _number(source.duration_s), "width": source.width,
                    "height": source.height},
         "exercise": inputs.exercise,
+        "analysis": {"stride": inputs.stride,
+                     "frames_analysed": source.frames if inputs.frames_analysed is None else inputs.frames_analysed},
         "calibration": calibration_entry(inputs.calibration),
         "view": view_entry(inputs.calibration),
         "setup_faults": [fault_entry(f) for f in inputs.setup_faults],
