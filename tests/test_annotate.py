@@ -99,13 +99,14 @@ def _second_pass(result: AnalysisResult, **kwargs: Any) -> None:
 
 # -- the video ------------------------------------------------------------------------------
 
-def test_video_is_h264_with_one_frame_per_analysed_frame(analysed: AnalysisResult) -> None:
+def test_video_is_h264_with_one_frame_per_source_frame(analysed: AnalysisResult) -> None:
     path = analysed.outputs["annotated_video"]
     assert path == analysed.out_dir / ANNOTATED_VIDEO and path.is_file()
     assert _codec(path) == "h264"
     source = VideoFileSource(path)
     count = sum(1 for _ in source)
-    assert count == analysed.frames_analysed > 300
+    assert count == analysed.frames_read > 300  # every frame, also those the stride skipped
+    assert analysed.stride == 2 and analysed.frames_analysed < count
     assert (source.info.width, source.info.height) == (640, 480)
     assert source.info.fps == pytest.approx(analysed.source.fps, abs=0.01)
     assert not list(analysed.out_dir.glob("*.part*"))
@@ -260,7 +261,7 @@ def test_without_h264_the_mp4v_fallback_is_written_and_reported(analysed: Analys
     _second_pass(result)
     path = result.outputs["annotated_video"]
     assert _codec(path) == "mpeg4"
-    assert sum(1 for _ in VideoFileSource(path)) == analysed.frames_analysed
+    assert sum(1 for _ in VideoFileSource(path)) == analysed.frames_read
     report = json.loads(result.outputs["report_json"].read_text())
     warning = next(w for w in report["warnings"] if "not H.264" in w)
     assert warning.startswith(ANNOTATED_VIDEO)
@@ -292,7 +293,7 @@ def test_ctrl_c_in_the_video_pass_keeps_the_report_and_no_video(analysed: Analys
     assert isinstance(caught.value, KeyboardInterrupt)
     assert {name: path.read_bytes() for name, path in result.outputs.items()} == before
     report = json.loads(result.outputs["report_json"].read_text())
-    assert report["complete"] is True and report["source"]["frames"] == analysed.frames_analysed
+    assert report["complete"] is True and report["source"]["frames"] == analysed.frames_read
     assert sorted(p.name for p in result.out_dir.iterdir()) == ["frames.csv", "report.html", "report.json"]
 
     def interrupted(*args: Any, **kwargs: Any) -> AnalysisResult:

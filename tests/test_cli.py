@@ -104,8 +104,10 @@ def test_ctrl_c_saves_the_frames_analysed_so_far(real_clip, tmp_path) -> None:
     import signal
 
     out = tmp_path / "o"
-    process = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(real_clip),
-                                "--out", str(out)], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    # every frame analysed and no video pass, so the signal lands in the analysis (~4 s left)
+    process = subprocess.Popen([sys.executable, "-m", "formcheck", "analyze", str(real_clip), "--out", str(out),
+                                "--stride", "1", "--no-video"],
+                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     assert process.stderr is not None
     first_progress = process.stderr.readline()  # printed at 10 %: some frames analysed, not all
     assert "analyze" in first_progress and "%" in first_progress
