@@ -22,8 +22,10 @@ First table, per clip and overall (pose stage):
 Metrics are rows of the ``METRICS`` table (name, function, format). Second table
 (measurement and rules, ``bench/truth_compare.py``): found/true rep count, reps on the
 right leg, mean and max |error| of start/bottom/end (``t mean``, ``t max``) and of lower/raise durations
-(``phase max``) in s, knee-angle MAE of the near and far leg (deg, formcheck's reported
-angle vs the true 3D angle), lumbar-lift r and MAE (cm) against the true gap above the
+(``phase max``) in s, how many of those events are within ±0.3 s (``t ok`` of ``t all``),
+knee-angle MAE of the near and far leg (deg, formcheck's reported angle vs the true 3D
+angle), mean |error| of each rep's lowest heel height per leg (``heel near``/``heel far``,
+cm), lumbar-lift r and MAE (cm) against the true gap above the
 imprint, and per fault code tp/fp/fn per rep; then fault precision and recall pooled
 over all clips. Exits 1 when a clip cannot be processed, 3 when ``--min-detection`` is
 given and a side-view clip is below it.
@@ -205,8 +207,8 @@ def print_table(rows: list[dict[str, Any]]) -> None:
 
 ANALYSIS_COLUMNS: tuple[tuple[str, str], ...] = (
     ("reps", "{:.0f}"), ("true", "{:.0f}"), ("legs ok", "{:.0f}"), ("t mean", "{:.2f}"), ("t max", "{:.2f}"),
-    ("phase max", "{:.2f}"), ("knee near", "{:.1f}"), ("knee far", "{:.1f}"), ("lift r", "{:.2f}"),
-    ("lift mae", "{:.2f}"))
+    ("phase max", "{:.2f}"), ("t ok", "{:.0f}"), ("t all", "{:.0f}"), ("knee near", "{:.1f}"), ("knee far", "{:.1f}"),
+    ("heel near", "{:.1f}"), ("heel far", "{:.1f}"), ("lift r", "{:.2f}"), ("lift mae", "{:.2f}"))
 
 
 def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
@@ -238,8 +240,10 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
     t_mean = float(np.sum(means[ok] * counts[ok]) / np.sum(counts[ok])) if ok.any() else math.nan
     t_max = max((r.analysis["t max"] for r in rows if math.isfinite(r.analysis["t max"])), default=math.nan)
     print(f"start/bottom/end times: mean |error| {t_mean:.2f} s, max {t_max:.2f} s over {int(counts.sum())} events")
+    t_ok, t_all = sum(r.analysis["t ok"] for r in rows), sum(r.analysis["t all"] for r in rows)
+    print(f"times and phase durations within ±0.3 s: {t_ok:.0f}/{t_all:.0f} ({t_ok / max(t_all, 1):.0%})")
     pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows),
-                                      "t_mean_s": t_mean, "t_max_s": t_max}
+                                      "t_mean_s": t_mean, "t_max_s": t_max, "t_within_target": t_ok / max(t_all, 1)}
     for code, counts in totals.items():
         print(f"{code:14s} precision {counts.precision:.2f}  recall {counts.recall:.2f}  "
               f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")

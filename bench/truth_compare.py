@@ -127,6 +127,16 @@ def lumbar_tracking(truth: dict[str, Any], series: Any) -> tuple[float, float]:
     return float(np.corrcoef(found[ok], true_lift[ok])[0, 1]), float(np.mean(np.abs(found[ok] - true_lift[ok])))
 
 
+TIME_TARGET_S = 0.3  # issue 4: times and phase durations within ±0.3 s of the truth
+
+
+def heel_min_error_cm(comparison: RepComparison, leg: str) -> float:
+    """Mean |found − true| lowest heel height (cm) of the matched reps of ``leg``."""
+    errors = [abs(f["heel_height_min_cm"] - t["heel_height_min_cm"]) for t, f in comparison.matched
+              if t["leg"] == leg and f.get("heel_height_min_cm") is not None]
+    return float(np.mean(errors)) if errors else math.nan
+
+
 def max_error(values: np.ndarray) -> float:
     return float(np.max(values)) if len(values) else math.nan
 
@@ -146,6 +156,11 @@ def analysis_metrics(truth: dict[str, Any], report: dict[str, Any], series: Any)
         "t mean": float(np.mean(times)) if len(times) else math.nan,
         "t count": float(len(times)),
         "phase max": max_error(np.concatenate([comparison.phase_errors_s(p) for p in PHASES[3:]])),
+        # events (start/bottom/end, lower/raise durations) within the ±0.3 s target
+        "t ok": float(np.sum(np.concatenate([comparison.phase_errors_s(p) for p in PHASES]) <= TIME_TARGET_S)),
+        "t all": float(sum(len(comparison.phase_errors_s(p)) for p in PHASES)),
+        "heel near": heel_min_error_cm(comparison, near),
+        "heel far": heel_min_error_cm(comparison, far),
         "knee near": float(np.mean(knee_angle_errors_deg(truth, series, (near,)))),
         "knee far": float(np.mean(knee_angle_errors_deg(truth, series, (far,)))),
         "lift r": lift_r,

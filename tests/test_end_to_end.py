@@ -57,6 +57,13 @@ def test_clean_clip_reps_legs_times_and_no_faults(clean) -> None:
     assert report["analysis"] == {"stride": 1, "frames_analysed": len(truth["frames"])}
 
 
+def test_lowest_heel_height_of_each_rep_is_near_the_truth_on_both_legs(clean) -> None:
+    """The far leg's heel is corrected for perspective (uncorrected it read 4 cm high here)."""
+    truth, report, _ = clean
+    for true_rep, found_rep in compare_reps(truth, report).matched:
+        assert abs(found_rep["heel_height_min_cm"] - true_rep["heel_height_min_cm"]) <= 3.0, true_rep["leg"]
+
+
 def test_default_stride_analyses_every_other_frame_of_a_30_fps_clip(arching) -> None:
     truth, report, series = arching
     assert report["analysis"] == {"stride": 2, "frames_analysed": (len(truth["frames"]) + 1) // 2}

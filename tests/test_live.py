@@ -138,26 +138,49 @@ def colour_count(image: np.ndarray, rgb: tuple[int, int, int]) -> int:
     return int(np.all(image == np.array(rgb, dtype=np.uint8), axis=-1).sum())
 
 
+class VirtualScreen:
+    """An Xvfb server on a free display number; ``close`` stops it."""
+
+    def __init__(self) -> None:
+        read_fd, write_fd = os.pipe()
+        self.server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24",
+                                        "-nolisten", "tcp"], pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
+        os.close(write_fd)
+        with os.fdopen(read_fd) as handle:
+            self.display = f":{handle.readline().strip()}"
+
+    def close(self) -> None:
+        self.server.terminate()
+        self.server.wait(timeout=10)
+
+
 @pytest.fixture
-def xvfb():
-    """A virtual screen on a free display number (skips when Xvfb or xwd/xdotool are missing)."""
+def xvfb_tools() -> None:
+    """Skips when Xvfb or xwd/xdotool are missing."""
     missing = [tool for tool in ("Xvfb", "xwd", "xdotool") if shutil.which(tool) is None]
     if missing:
         pytest.skip(f"{', '.join(missing)} not installed (apt-get install xvfb x11-apps xdotool)")
-    read_fd, write_fd = os.pipe()
-    server = subprocess.Popen(["Xvfb", "-displayfd", str(write_fd), "-screen", "0", "1280x800x24",
-                               "-nolisten", "tcp"], pass_fds=(write_fd,), stderr=subprocess.DEVNULL)
-    os.close(write_fd)
-    with os.fdopen(read_fd) as handle:
-        display = f":{handle.readline().strip()}"
-    yield display
-    server.terminate()
-    server.wait(timeout=10)
 
 
-def test_live_window_draws_the_overlay_and_quits_on_q(xvfb, tmp_path) -> None:
+def test_live_window_draws_the_overlay_and_quits_on_q(xvfb_tools, tmp_path) -> None:
+    # Rarely (1 run in ~6, only inside the full suite) Qt's window on a fresh Xvfb never
+    # paints: the screen stays black for the whole session. That is the virtual screen, not
+    # formcheck, so a session that showed nothing at all is tried once more on a new screen.
+    for attempt in (1, 2):
+        screen = VirtualScreen()
+        try:
+            seen = _window_session(screen.display, tmp_path / f"out{attempt}")
+        finally:
+            screen.close()
+        if seen is not None:
+            return
+    pytest.fail("the live window never appeared on two fresh virtual screens")
+
+
+def _window_session(xvfb: str, out: Path) -> dict[str, int] | None:
+    """Run ``formcheck live`` in a window on display ``xvfb``, check the overlay by pixels and
+    quit with q; None when nothing was ever drawn on the screen."""
     env = {**os.environ, "DISPLAY": xvfb}
-    out = tmp_path / "out"
     process = live("--source", str(ARCHING), "--out", str(out), env=env)
     seen: dict[str, int] = {}
     palette = DEFAULT_PALETTE
@@ -177,6 +200,8 @@ def test_live_window_draws_the_overlay_and_quits_on_q(xvfb, tmp_path) -> None:
                 break
         if process.poll() is not None:
             stdout, stderr = process.communicate()
+            if seen and not any(seen.values()):
+                return None  # a black screen all session: the window never painted
             pytest.fail(f"the session ended before the overlay was seen: {seen}\n{stdout}\n{stderr}")
         # the set-up frame (calibrating), both legs' skeleton colours and the red arching banner
         assert seen["setup"] > 200 and seen["left"] > 50 and seen["right"] > 50, seen
@@ -192,3 +217,4 @@ def test_live_window_draws_the_overlay_and_quits_on_q(xvfb, tmp_path) -> None:
     assert "session ended: quit" in stdout
     report = json.loads((out / "report.json").read_text())
     assert report["complete"] is True and report["source"]["frames"] > 30
+    return seen
