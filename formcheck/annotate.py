@@ -101,9 +101,7 @@ class OverlayTimeline:
         view = calibration.view if calibration is not None else None
         trust = dict(view.trust) if view is not None else {}
         angles_ok = trust.get("angles", True)
-        far_leg = None
-        if view is not None and view.view in ("side", "oblique") and view.near_side is not None:
-            far_leg = "left" if view.near_side == "right" else "right"
+        far_leg = view.far_side if view is not None else None
         knees = {}
         for leg in ("left", "right"):
             values = series.knee_angle_deg(leg).copy()  # type: ignore[arg-type]

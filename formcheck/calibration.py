@@ -247,10 +247,9 @@ def _heel_corrections(heel_cm: dict[Leg, float], segments_px: dict[Leg, tuple[fl
     """Perspective corrections per leg: the far leg of a side/oblique view, from the still
     start posture (both heels equally high) and the far leg's apparent size."""
     corrections = {leg: DepthCorrection() for leg in LEGS}
-    near = view.near_side
-    if near is None:
+    near, far = view.near_side, view.far_side
+    if near is None or far is None:
         return corrections
-    far: Leg = "left" if near == "right" else "right"
     with np.errstate(all="ignore"):
         ratio = float(np.nanmean(np.asarray(segments_px[far]) / np.asarray(segments_px[near])))
     corrections[far] = far_leg_correction(heel_cm[near], heel_cm[far], ratio)

@@ -180,7 +180,7 @@ class LiveFeedback:
         """Feed the newest processed frame: its pose, its raw measures (``SIGNAL_COLUMNS``
         names → value, NaN unknown) and the recorder's active calibration (None while
         calibrating); ``ready``: the still tabletop has been held long enough to calibrate
-        on (the calibrator takes it when the first movement begins). Returns the faults
+        on (the calibrator takes it when the first movement begins, or once it spans ``max_still_s``). Returns the faults
         that began at this frame."""
         t = float(pose.t_s)
         self.t_s = t

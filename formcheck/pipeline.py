@@ -131,9 +131,7 @@ def far_leg(view: Any, profile: ExerciseProfile) -> tuple[str | None, str | None
     taps: knee held at 90°, side view); in a leg extension the foot slides out from behind
     and its own heel times it better (bench/accuracy.py: start error 0.93 → 0.55 s).
     """
-    occluded = None
-    if view is not None and view.view in ("side", "oblique") and view.near_side is not None:
-        occluded = "left" if view.near_side == "right" else "right"
+    occluded = view.far_side if view is not None else None
     timing_occluded = (occluded if view is not None and view.view == "side"
                        and profile.knee_target_deg is not None else None)
     return occluded, timing_occluded

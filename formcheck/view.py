@@ -53,6 +53,13 @@ class ViewAssessment:
     advice: str | None = None
 
     @property
+    def far_side(self) -> Leg | None:
+        """The person's side away from the camera (side and oblique views), else None."""
+        if self.near_side is None:
+            return None
+        return "left" if self.near_side == "right" else "right"
+
+    @property
     def too_small(self) -> bool:
         return self.body_fraction < MIN_BODY_FRACTION
 

@@ -85,6 +85,12 @@ def _path(t: np.ndarray, values: np.ndarray, x: Any, y: Any) -> str:
     return "".join(parts)
 
 
+def _dashed_hline(y_px: float, plot_w: float, colour: str) -> str:
+    """A dashed line across the plot area at ``y_px`` (a target band edge or a threshold)."""
+    return (f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y_px:.1f}" y2="{y_px:.1f}" '
+            f'stroke="{colour}" stroke-width="1.5" stroke-dasharray="6 4"/>')
+
+
 def svg_plot(t_s: np.ndarray, lines: Sequence[Line], y_label: str, reps: Sequence[Mapping[str, Any]],
              faults: Sequence[Mapping[str, Any]], band: tuple[float, float] | None = None,
              threshold: tuple[float, str] | None = None, title: str = "") -> str:
@@ -116,9 +122,7 @@ def svg_plot(t_s: np.ndarray, lines: Sequence[Line], y_label: str, reps: Sequenc
     if band is not None:
         out.append(f'<rect x="{MARGIN_LEFT}" y="{y(band[1]):.1f}" width="{plot_w}" '
                    f'height="{y(band[0]) - y(band[1]):.1f}" fill="{BAND_COLOUR}" fill-opacity="0.04"/>')
-        for edge in band:
-            out.append(f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y(edge):.1f}" '
-                       f'y2="{y(edge):.1f}" stroke="{BAND_COLOUR}" stroke-width="1.5" stroke-dasharray="6 4"/>')
+        out.extend(_dashed_hline(y(edge), plot_w, BAND_COLOUR) for edge in band)
     for rep in reps:
         start, end = rep.get("start_s"), rep.get("end_s")
         if start is None or end is None:
@@ -143,8 +147,7 @@ def svg_plot(t_s: np.ndarray, lines: Sequence[Line], y_label: str, reps: Sequenc
                f'transform="rotate(-90 14 {MARGIN_TOP + plot_h / 2:.1f})">{_e(y_label)}</text>')
     if threshold is not None:
         value, label = threshold
-        out.append(f'<line x1="{MARGIN_LEFT}" x2="{MARGIN_LEFT + plot_w}" y1="{y(value):.1f}" y2="{y(value):.1f}" '
-                   f'stroke="{FAULT_COLOURS["arching"]}" stroke-width="1.5" stroke-dasharray="6 4"/>')
+        out.append(_dashed_hline(y(value), plot_w, FAULT_COLOURS["arching"]))
         out.append(f'<text x="{MARGIN_LEFT + plot_w - 4}" y="{y(value) - 5:.1f}" text-anchor="end" class="tick" '
                    f'fill="{FAULT_COLOURS["arching"]}">{_e(label)}</text>')
     for line in lines:
