@@ -10,6 +10,7 @@ is dropped rather than queued). The model is asked for two people and a
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 from pathlib import Path
@@ -25,6 +26,39 @@ from formcheck.video import Frame
 
 Mode = Literal["image", "video", "live"]
 MODES: tuple[str, ...] = ("image", "video", "live")
+
+
+class _HeldInterrupt:
+    """Hold Ctrl-C while MediaPipe builds an image or runs the model, then raise it.
+
+    A KeyboardInterrupt inside ``mp.Image(...)`` leaves a half-made image whose clean-up
+    prints "Exception ignored … AttributeError: 'Image' object has no attribute
+    '_image_ptr'" at exit. Only Python's default handler on the main thread is replaced
+    (a program's own SIGINT handler is left alone); the interrupt is raised as soon as
+    the call returns, so stopping is at most one frame (~50 ms) later.
+    """
+
+    def __init__(self) -> None:
+        self._pending = False
+        self._previous: Any = None
+
+    def __enter__(self) -> _HeldInterrupt:
+        self._pending = False
+        self._previous = None
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self._previous = signal.signal(signal.SIGINT, self._hold)
+        return self
+
+    def _hold(self, _signum: int, _frame: Any) -> None:
+        self._pending = True
+
+    def __exit__(self, exc_type: Any, *_: object) -> None:
+        if self._previous is None:
+            return
+        signal.signal(signal.SIGINT, self._previous)
+        if self._pending and exc_type is None:
+            raise KeyboardInterrupt
 
 
 class _MutedStderr:
@@ -121,15 +155,16 @@ class PoseEstimator:
         """The tracked person in ``frame`` (``Pose.missing`` when nobody is found)."""
         if self.mode == "live":
             raise RuntimeError("estimate() is for image and video modes; use submit()/latest() live")
-        image = self._to_image(frame)
-        try:
-            if self.mode == "image":
-                self.tracker.reset()  # independent pictures: no person to follow
-                result = self._landmarker.detect(image)
-            else:
-                result = self._landmarker.detect_for_video(image, self._next_timestamp_ms(frame.t_s))
-        finally:
-            self._muted.stop()
+        with _HeldInterrupt():
+            image = self._to_image(frame)
+            try:
+                if self.mode == "image":
+                    self.tracker.reset()  # independent pictures: no person to follow
+                    result = self._landmarker.detect(image)
+                else:
+                    result = self._landmarker.detect_for_video(image, self._next_timestamp_ms(frame.t_s))
+            finally:
+                self._muted.stop()
         return self._select(result, frame)
 
     # -- live mode -------------------------------------------------------------------------
@@ -143,7 +178,8 @@ class PoseEstimator:
                 return False
             timestamp_ms = self._next_timestamp_ms(frame.t_s)
             self._in_flight[timestamp_ms] = frame
-        self._landmarker.detect_async(self._to_image(frame), timestamp_ms)
+        with _HeldInterrupt():
+            self._landmarker.detect_async(self._to_image(frame), timestamp_ms)
         return True
 
     def latest(self) -> Pose | None:

@@ -130,3 +130,28 @@ def test_image_mode_does_not_follow_a_person_across_unrelated_pictures(image_est
     other = Frame(0, 0.0, np.ascontiguousarray(np.roll(lying_frame.rgb, 300, axis=1)))
     assert image_estimator.estimate(other).detected
     assert image_estimator.estimate(lying_frame).detected  # not rejected as "someone else"
+
+
+def test_ctrl_c_inside_the_model_call_is_raised_after_it() -> None:
+    """An interrupt while MediaPipe builds its image would leave a half-made object that
+    prints a traceback at exit: it is held for the call and raised right after."""
+    import os
+    import signal
+
+    from formcheck.pose import _HeldInterrupt
+
+    reached_end = False
+    with pytest.raises(KeyboardInterrupt):
+        with _HeldInterrupt():
+            os.kill(os.getpid(), signal.SIGINT)
+            reached_end = True
+    assert reached_end
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+    seen = []
+    previous = signal.signal(signal.SIGINT, lambda *_: seen.append(1))
+    try:
+        with _HeldInterrupt():  # a program's own handler is left in charge
+            os.kill(os.getpid(), signal.SIGINT)
+        assert seen == [1]
+    finally:
+        signal.signal(signal.SIGINT, previous)
