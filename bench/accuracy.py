@@ -242,6 +242,9 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
     print(f"start/bottom/end times: mean |error| {t_mean:.2f} s, max {t_max:.2f} s over {int(counts.sum())} events")
     t_ok, t_all = sum(r.analysis["t ok"] for r in rows), sum(r.analysis["t all"] for r in rows)
     print(f"times and phase durations within ±0.3 s: {t_ok:.0f}/{t_all:.0f} ({t_ok / max(t_all, 1):.0%})")
+    near_ok, near_all = sum(r.analysis["t ok near"] for r in rows), sum(r.analysis["t all near"] for r in rows)
+    print(f"  leg facing the camera {near_ok:.0f}/{near_all:.0f}; far leg and both legs together "
+          f"{t_ok - near_ok:.0f}/{t_all - near_all:.0f}")
     pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows),
                                       "t_mean_s": t_mean, "t_max_s": t_max, "t_within_target": t_ok / max(t_all, 1)}
     for code, counts in totals.items():
@@ -249,6 +252,14 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
               f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")
         pooled_numbers[code] = {"precision": counts.precision, "recall": counts.recall,
                                 "tp": counts.tp, "fp": counts.fp, "fn": counts.fn}
+    judged = [r.analysis for r in rows if r.analysis.get("back judged", 1.0)]
+    if len(judged) < len(rows):
+        arching = pooled_faults(judged)["arching"]
+        print(f"arching where the report judges the back ({len(judged)}/{len(rows)} clips; the others say "
+              f"it cannot be seen): precision {arching.precision:.2f}  recall {arching.recall:.2f}  "
+              f"(tp {arching.tp}, fp {arching.fp}, fn {arching.fn})")
+        pooled_numbers["arching_where_judged"] = {"precision": arching.precision, "recall": arching.recall,
+                                                  "tp": arching.tp, "fp": arching.fp, "fn": arching.fn}
     return pooled_numbers
 
 

@@ -56,10 +56,11 @@ class RepComparison:
     def legs_right(self) -> int:
         return sum(t["leg"] == f["leg"] for t, f in self.matched)
 
-    def phase_errors_s(self, phase: str) -> np.ndarray:
-        """|found − true| for ``phase`` over matched reps."""
+    def phase_errors_s(self, phase: str, legs: tuple[str, ...] | None = None) -> np.ndarray:
+        """|found − true| for ``phase`` over matched reps (of the true ``legs`` only, if given)."""
         return np.array([abs(f[phase] - t[phase]) for t, f in self.matched
-                         if f.get(phase) is not None and t.get(phase) is not None])
+                         if f.get(phase) is not None and t.get(phase) is not None
+                         and (legs is None or t["leg"] in legs)])
 
 
 def match_reps(truth_reps: list[dict[str, Any]], found_reps: list[dict[str, Any]]) -> list[tuple[int, int]]:
@@ -159,12 +160,17 @@ def analysis_metrics(truth: dict[str, Any], report: dict[str, Any], series: Any)
         # events (start/bottom/end, lower/raise durations) within the ±0.3 s target
         "t ok": float(np.sum(np.concatenate([comparison.phase_errors_s(p) for p in PHASES]) <= TIME_TARGET_S)),
         "t all": float(sum(len(comparison.phase_errors_s(p)) for p in PHASES)),
+        "t ok near": float(np.sum(np.concatenate([comparison.phase_errors_s(p, (near,)) for p in PHASES])
+                                  <= TIME_TARGET_S)),
+        "t all near": float(sum(len(comparison.phase_errors_s(p, (near,))) for p in PHASES)),
         "heel near": heel_min_error_cm(comparison, near),
         "heel far": heel_min_error_cm(comparison, far),
         "knee near": float(np.mean(knee_angle_errors_deg(truth, series, (near,)))),
         "knee far": float(np.mean(knee_angle_errors_deg(truth, series, (far,)))),
         "lift r": lift_r,
         "lift mae": lift_mae,
+        # the report says whether this camera view lets it judge the lower back at all
+        "back judged": float(bool(report.get("view", {}).get("trust", {}).get("lumbar", True))),
     }
     for code, counts in comparison.faults.items():
         metrics[f"{code} tp/fp/fn"] = (counts.tp, counts.fp, counts.fn)  # type: ignore[assignment]

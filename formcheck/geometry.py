@@ -94,6 +94,32 @@ def hip_angle_from_lengths_deg(xy_px: np.ndarray, leg: Leg, thigh_px: float, shi
     return np.where(knee <= LENGTHS_KNEE_MAX_DEG, from_lengths, joint_angle_deg(xy_px, "hip", leg))
 
 
+def sweep_angle_deg(points_px: np.ndarray, pivot_px: np.ndarray, up_px: np.ndarray,
+                    toward_px: np.ndarray) -> np.ndarray:
+    """Signed angle (deg) of (..., 2) points about a fixed pivot: 0 along ``up_px``, +90
+    along ``toward_px`` (both unit vectors), −90 opposite it."""
+    offset = np.asarray(points_px, dtype=np.float64) - np.asarray(pivot_px, dtype=np.float64)
+    return np.degrees(np.arctan2(offset @ np.asarray(toward_px, dtype=np.float64),
+                                 offset @ np.asarray(up_px, dtype=np.float64)))
+
+
+def leg_sweep_deg(xy_px: np.ndarray, leg: Leg, hip_px: np.ndarray, up_px: np.ndarray,
+                  feet_px: np.ndarray) -> np.ndarray:
+    """How far a leg has swung toward the feet about a fixed hip point (deg).
+
+    The mean of the knee's and the ankle's :func:`sweep_angle_deg` about ``hip_px`` (the
+    hip frozen at calibration), ``up_px`` pointing away from the floor and ``feet_px``
+    along the trunk toward the feet. The thigh turns about the hip joint, but the hip
+    *landmark* slides with the thigh, so angles at the moving landmark (the hip angle)
+    bend the time course of a lowering; about a fixed point the knee and ankle follow
+    the thigh (and the knee, which moves with it in every profile) without that.
+    """
+    knee_idx, ankle_idx = ANGLES["knee"][leg][1], ANGLES["knee"][leg][2]
+    knee = sweep_angle_deg(xy_px[..., knee_idx, :], hip_px, up_px, feet_px)
+    ankle = sweep_angle_deg(xy_px[..., ankle_idx, :], hip_px, up_px, feet_px)
+    return (knee + ankle) / 2.0
+
+
 def midpoint(landmarks: np.ndarray, pair: tuple[L, L]) -> np.ndarray:
     """Mean of two landmarks, NaN-tolerant (one visible point is used alone)."""
     points = landmarks[..., list(pair), :]

@@ -206,7 +206,7 @@ class LiveFeedback:
         self._occluded, timing_occluded = far_leg(view, self.profile)
         self._trust = dict(view.trust)
         baseline = dict(calibration.heel_height_cm) if calibration.ok else None
-        self._segmenter = RepSegmenter(self.profile, baseline, fit_heights=False, occluded_leg=timing_occluded)
+        self._segmenter = RepSegmenter(self.profile, baseline, occluded_leg=timing_occluded)
 
     # -- counting and faults ----------------------------------------------------------
 

@@ -22,7 +22,7 @@ from formcheck.annotate import annotate_outputs
 from formcheck.calibration import Calibration, CalibrationSettings
 from formcheck.errors import FormcheckError, OutputError
 from formcheck.filters import file_smoothers, smooth_series
-from formcheck.measures import MeasureSeries
+from formcheck.measures import LEGS, MeasureSeries
 from formcheck.pose import PoseEstimator
 from formcheck.prefetch import Prefetcher
 from formcheck.profiles import ExerciseProfile, get_profile
@@ -137,6 +137,16 @@ def far_leg(view: Any, profile: ExerciseProfile) -> tuple[str | None, str | None
     return occluded, timing_occluded
 
 
+def leg_sweeps(recorder: MeasureRecorder, series: MeasureSeries, profile: ExerciseProfile,
+               far: str | None) -> dict[str, np.ndarray]:
+    """Smoothed sweep angles that time each leg's reps (see reps.segment_reps), every leg but
+    the far one (its knee and ankle hide behind the near leg's); none for legs moving together."""
+    if profile.legs_together:
+        return {}
+    smoother = file_smoothers()["hip_angle_left_deg"]
+    return {leg: smoother.smooth(series.t_s, recorder.leg_sweep_deg(leg)) for leg in LEGS if leg != far}
+
+
 def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> SessionResult:
     """Smooth the recorded measurements, find reps, judge them, and summarise."""
     calibration = recorder.finish()
@@ -153,7 +163,9 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     baseline = dict(calibration.heel_height_cm) if calibration is not None and calibration.ok else None
     view = calibration.view if calibration is not None else None
     occluded, timing_occluded = far_leg(view, profile)
-    reps = segment_reps(series, profile, baseline, occluded_leg=timing_occluded) if calibration is not None else []
+    sweep = leg_sweeps(recorder, series, profile, occluded)
+    reps = (segment_reps(series, profile, baseline, occluded_leg=timing_occluded, sweep_deg=sweep)
+            if calibration is not None else [])
     if view is not None and view.view == "upright":
         reps = []  # not lying down: whatever moved was not this exercise
     trust = dict(view.trust) if view is not None else None

@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from formcheck.calibration import Calibration, CalibrationSettings, Calibrator
 from formcheck.geometry import (
     HEEL, HIPS, SHOULDERS, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg,
-    midpoint,
+    leg_sweep_deg, midpoint,
 )
 from formcheck.landmarks import NUM_LANDMARKS, Pose
 from formcheck.measures import LEGS, MeasureSeries
@@ -199,11 +199,15 @@ class MeasureRecorder:
         for name, values in leg_angles_deg(xy).items():
             setattr(series, name, values)
         silhouette = self._silhouette[: self._count]
-        bounds = [seg.start for seg in self.segments[1:]] + [self._count]
-        for segment, stop in zip(self.segments, bounds):
-            if segment.calibration is not None:
-                self._measure(series, xy, silhouette, slice(segment.start, stop), segment.calibration)
+        for rows, calibration in self._calibrated_rows():
+            self._measure(series, xy, silhouette, rows, calibration)
         return series
+
+    def _calibrated_rows(self) -> list[tuple[slice, Calibration]]:
+        """(rows, calibration) of every stretch of frames that has a calibration."""
+        bounds = [seg.start for seg in self.segments[1:]] + [self._count]
+        return [(slice(segment.start, stop), segment.calibration)
+                for segment, stop in zip(self.segments, bounds) if segment.calibration is not None]
 
     def latest(self) -> MeasureSeries:
         """The raw measurements of the newest frame only (a one-row series; cheap, for live)."""
@@ -244,11 +248,21 @@ class MeasureRecorder:
     def back_gap_cm(self) -> np.ndarray:
         """The gap under the lower back (second opinion), cm above its imprint value."""
         gap = np.full(self._count, np.nan)
-        bounds = [seg.start for seg in self.segments[1:]] + [self._count]
-        for segment, stop in zip(self.segments, bounds):
-            if segment.calibration is not None:
-                gap[segment.start:stop] = self._silhouette[segment.start:stop, 2] * segment.calibration.cm_per_px
+        for rows, calibration in self._calibrated_rows():
+            gap[rows] = self._silhouette[rows, 2] * calibration.cm_per_px
         return gap
+
+    def leg_sweep_deg(self, leg: str) -> np.ndarray:
+        """Raw per-frame sweep of ``leg`` toward the feet about the calibrated hip (deg, NaN
+        before a calibration); see :func:`formcheck.geometry.leg_sweep_deg`."""
+        sweep = np.full(self._count, np.nan)
+        xy = self.xy_px
+        for rows, calibration in self._calibrated_rows():
+            axis = calibration.axis
+            feet = axis.hip_px - axis.shoulder_px
+            feet = feet / max(float(np.linalg.norm(feet)), 1e-9)
+            sweep[rows] = leg_sweep_deg(xy[rows], leg, axis.hip_px, axis.up_px, feet)  # type: ignore[arg-type]
+        return sweep
 
     def recalibration_notes(self) -> list[str]:
         """One sentence per move after calibration, for the report's warnings."""

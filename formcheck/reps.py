@@ -27,22 +27,25 @@ so a gap never produces a double count. Frames whose timestamp is not after the
 previous one are ignored (but still count as frames for the frame index).
 
 Times: threshold crossings are late by design, so at the end of a rep its times are
-refined from the whole curve (:func:`rep_times`). The signal is the hip angle when it
-moves ≥ 20°, is known in ≥ 80 % of the frames and its times agree with the heel's within
-1 s (it follows the thigh, i.e. the movement itself), else the heel height (distorted at the tails for straight legs and leg
-extensions). The times one monotone transit crosses 10 %, 20 %, …, 90 % of the depth
-are fitted with ``t = t0 + T·u(level)`` for movement profiles from cosine to minimum-jerk
-(least squares); the profiles agree between 10 and 90 % but not in the tails, so a
-least-squares fit of each to the samples themselves picks one, falling back to the
-middle blend when noise cannot tell. The fit gives the start (``t0``) and the bottom
-(arrival at the lowest point, ``t0 + T``) of the lowering and the end of the raise. A
-bottom hold therefore belongs to the raise phase (``raise_s`` includes it), as in the
-ground truth of ``samples/``. On the planned motion of the ten sample clips (40 reps,
-natural sway included) with 0.5 cm / 2° measurement noise, start, bottom and end errors
-average 0.08–0.10 s, 95 % are within 0.2 s and all within 0.3 s; with 1 cm / 4° noise
-all are within 0.45 s. Streaming ``start`` and ``bottom`` events carry the provisional times
-known at that frame; the ``end`` event carries the refined :class:`Rep`, whose raise is
-fitted without the plateau after it (``segment_reps`` refits it with the whole series).
+refined from the whole curve (:func:`rep_times`). The signal is a leg angle when it moves
+≥ 20°, is known in ≥ 80 % of the frames and its times agree with the heel's within 1 s,
+else the heel height (distorted at the tails for straight legs and leg extensions). The
+angle is the leg's sweep about the hip frozen at calibration (``segment_reps(...,
+sweep_deg=...)``, from the pipeline) or else the hip angle. The times one monotone transit
+crosses 10 %, 20 %, …, 90 % of the depth are fitted with ``t = t0 + T·u(level)``, ``u`` the
+minimum-jerk profile of a controlled movement, by least squares weighted by the profile's
+speed at each level (a crossing on a flat stretch is the least certain). The fit gives
+the start (``t0``) and the bottom (arrival at the lowest point, ``t0 + T``) of the
+lowering and the end of the raise. A bottom hold therefore belongs to the raise phase
+(``raise_s`` includes it), as in the ground truth of ``samples/``. A movement with a
+more abrupt profile (cosine) is timed 0.087 × its duration early at the start and late at
+the arrival. Choosing the profile per rep from the samples (cosine … minimum-jerk) was
+tried and dropped: on measured landmarks the distorted tails picked the abrupt profiles
+and shortened the phases (bench/accuracy.py: 151 → 167 of 200 times within 0.3 s with
+the fixed profile and the sweep angle). Streaming ``start`` and ``bottom`` events carry
+the provisional times known at that frame; the ``end`` event carries the refined
+:class:`Rep`, whose raise is fitted without the plateau after it (``segment_reps`` refits
+it with the whole series).
 
 The far leg of a side view (``segment_reps(..., occluded_leg=...)``) hides behind the near
 one in tabletop, and its heel and hip landmarks stall for the first half of its lowering
@@ -73,7 +76,7 @@ _LEVELS = np.round(np.arange(0.1, 0.95, 0.1), 2)  # fractions of the depth used 
 _STILL_WINDOW_S = 1.0
 _STILL_SPREAD_CM = 3.0
 _STILL_TREND_CM = 1.0
-_HIP_MIN_RANGE_DEG = 20.0  # the hip angle times a rep when it moves at least this much
+_HIP_MIN_RANGE_DEG = 20.0  # a leg angle times a rep when it moves at least this much
 _HIP_MIN_FINITE = 0.8  # … and is known in this fraction of the rep's frames
 _HIP_HEEL_MAX_DISAGREE_S = 1.0  # … and its times agree with the heel's this well
 _MIN_BASELINE_CM = 15.0
@@ -84,38 +87,24 @@ _SETTLE_WINDOW_S = 0.3
 _OCCLUDED_END_WAIT_S = 1.5  # the occluded leg's end waits at most this long for its timing signal
 _HISTORY_BEFORE_S = 4.0
 _LEARN_EVERY_S = 0.1
-_MIDDLE_SHAPE = "blend0.50"
-_SHAPE_EVIDENCE = 2.0  # noise variances by which another profile must beat the middle blend
-_GRID_T0_S = np.linspace(-0.2, 0.2, 9)  # offsets around a crossing fit's start (s) …
-_GRID_T_FRAC = np.linspace(0.9, 1.1, 5)  # … and factors on its duration, for the height fit
 
 
 def _minjerk(u: np.ndarray) -> np.ndarray:
+    """The minimum-jerk profile (0 → 1 over u = 0 → 1): a controlled point-to-point movement."""
     u = np.clip(u, 0.0, 1.0)
     return u**3 * (10.0 - 15.0 * u + 6.0 * u**2)
 
 
-def _cosine(u: np.ndarray) -> np.ndarray:
-    return 0.5 - 0.5 * np.cos(np.pi * np.clip(u, 0.0, 1.0))
-
-
-def _blend(w: float):
-    """A profile between the cosine (w = 0) and the minimum-jerk one (w = 1)."""
-    return lambda u: (1.0 - w) * _cosine(u) + w * _minjerk(u)
-
-
-# Movement profiles tried by the time fit; "minjerk" is the prior when the tails are not seen.
-# (a constant-velocity profile is not among them: no human movement starts with a jump in speed)
-_SHAPES = {"minjerk": _minjerk, "cosine": _cosine, **{f"blend{w:.2f}": _blend(w) for w in (0.25, 0.5, 0.75)}}
-
-
-def _profile_u(shape, levels: np.ndarray) -> np.ndarray:
-    """Normalised time u at which a movement profile reaches each level (0–1)."""
+def _profile_u(levels: np.ndarray) -> np.ndarray:
+    """Normalised time u at which the minimum-jerk profile reaches each level (0–1)."""
     u = np.linspace(0.0, 1.0, 20001)
-    return np.interp(levels, shape(u), u)
+    return np.interp(levels, _minjerk(u), u)
 
 
-_TEMPLATES = {name: _profile_u(shape, _LEVELS) for name, shape in _SHAPES.items()}
+_LEVEL_U = _profile_u(_LEVELS)
+# Weights of the crossing times: the inverse variance of a crossing time is ∝ the squared speed
+# of the profile at that level (a flat stretch turns height noise into large time errors).
+_LEVEL_WEIGHT = (30.0 * _LEVEL_U**2 * (1.0 - _LEVEL_U) ** 2) ** 1
 
 
 @dataclass(frozen=True)
@@ -174,116 +163,36 @@ class RepEvent:
     reason: str = ""
 
 
-def fit_phase(times: np.ndarray) -> dict[str, tuple[float, float]]:
+def fit_phase(times: np.ndarray) -> tuple[float, float] | None:
     """Fit ``t = t0 + T·u(level)`` to the crossing times of :data:`_LEVELS` (NaN = not crossed).
 
-    One least-squares fit per movement profile (minimum-jerk, cosine, linear); returns
-    ``{profile: (t0, T)}`` in seconds (empty with fewer than 3 crossings).
+    ``u`` is the minimum-jerk profile; returns ``(t0, T)`` in seconds, None with fewer than
+    3 crossings or a non-positive duration.
     """
     ok = np.isfinite(times)
     if ok.sum() < 3:
-        return {}
-    out = {}
-    for name, u in _TEMPLATES.items():
-        a = np.stack([np.ones(int(ok.sum())), u[ok]], axis=1)
-        coef, *_ = np.linalg.lstsq(a, times[ok], rcond=None)
-        if coef[1] > 0:
-            out[name] = (float(coef[0]), float(coef[1]))
-    return out
-
-
-def _fit_heights(fits: dict[str, tuple[float, float]], t: np.ndarray, h: np.ndarray,
-                 window: tuple[float, float] | None) -> tuple[float, float] | None:
-    """Pick the movement profile from the samples themselves; its crossing fit ``(t0, T)`` in s.
-
-    The profiles differ little between 10 and 90 % of the movement (the crossing fit cannot
-    tell them apart) but clearly in the tails, where the signal leaves or reaches a plateau.
-    So each profile ``h = h0 + dh·f((t − t0)/T)`` is fitted by least squares to the samples
-    in ``window`` (``h0``, ``dh`` solved exactly; ``t0``, ``T`` on a small grid around its
-    crossing fit). The smallest residual picks the profile, but the middle blend is kept
-    unless another beats it by ``_SHAPE_EVIDENCE`` noise variances; the chosen profile's
-    crossing fit is returned (the grid values follow slow sway). Without a usable window
-    the minimum-jerk crossing fit (the prior for human movement) is returned.
-    """
-    if not fits:
         return None
-    prior = fits.get("minjerk") or next(iter(fits.values()))
-    if window is None:
-        return prior
-    inside = (t >= window[0]) & (t <= window[1])
-    if inside.sum() < 8:
-        return prior
-    tw, hw = t[inside], h[inside]
-    hc = hw - hw.mean()
-    results: dict[str, tuple[float, float, float]] = {}
-    for name, (t0c, dur_c) in fits.items():
-        results[name] = _grid_fit(_SHAPES[name], tw, hc, t0c + _GRID_T0_S, dur_c * _GRID_T_FRAC)
-    best = min(results.values())
-    middle = results.get(_MIDDLE_SHAPE)
-    # Noisy tails cannot pick a profile: keep the middle one unless another fits clearly better.
-    if middle is not None and middle[0] - best[0] < _SHAPE_EVIDENCE * best[0] / len(tw) * _effective_step(tw):
-        best = middle
-    return _crossing_fit_of(best, results, fits)
-
-
-def _crossing_fit_of(best: tuple[float, float, float], results: dict[str, tuple[float, float, float]],
-                     fits: dict[str, tuple[float, float]]) -> tuple[float, float]:
-    """The crossing fit of the profile the height fit chose (robust to slow sway in the tails)."""
-    name = next(n for n, r in results.items() if r is best)
-    return fits[name]
-
-
-def _grid_fit(shape, tw: np.ndarray, hc: np.ndarray, t0: np.ndarray,
-              dur: np.ndarray) -> tuple[float, float, float]:
-    """Least residual of ``hc ≈ a + b·shape((tw − t0)/dur)`` over a grid; (sse, t0, dur)."""
-    f = shape((tw[None, None, :] - t0[:, None, None]) / dur[None, :, None])  # (n_t0, n_T, n)
-    fc = f - f.mean(axis=-1, keepdims=True)
-    var = np.einsum("ijk,ijk->ij", fc, fc)
-    cov = fc @ hc
-    sse = float(hc @ hc) - np.where(var > 1e-12, cov * cov / np.maximum(var, 1e-12), 0.0)
-    i, j = np.unravel_index(int(np.argmin(sse)), sse.shape)
-    return float(sse[i, j]), float(t0[i]), float(dur[j])
-
-
-def _effective_step(t: np.ndarray) -> float:
-    """Samples per independent noise sample of a signal smoothed at ~3 Hz (≥ 1)."""
-    if len(t) < 2:
-        return 1.0
-    fs = (len(t) - 1) / max(t[-1] - t[0], 1e-9)
-    return max(1.0, fs / 6.0)
+    w = np.sqrt(_LEVEL_WEIGHT[ok])
+    a = np.stack([np.ones(int(ok.sum())), _LEVEL_U[ok]], axis=1)
+    coef, *_ = np.linalg.lstsq(a * w[:, None], times[ok] * w, rcond=None)
+    return (float(coef[0]), float(coef[1])) if coef[1] > 0 else None
 
 
 def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
-                 t_lo: float = -math.inf, fit_heights: bool = True) -> tuple[float, float, float]:
+                 t_lo: float = -math.inf) -> tuple[float, float, float]:
     """Start, bottom (arrival at the lowest point) and end (s) of one rep from its heel curve.
 
     ``t``, ``h``: finite samples around the rep (s, cm), ``i_min`` the index of its lowest
     point, ``base_cm`` the tabletop height, ``t_lo`` the end of the previous rep of this
-    leg. The raise is refitted on the heights only when at least 0.3 s of data follow
-    its end (offline); otherwise (streaming) its minimum-jerk crossing fit is used.
-    ``fit_heights=False`` uses only the crossing fits (cheap, for a first pass).
+    leg. Each transit is timed by the minimum-jerk fit of its 10–90 % crossings
+    (:func:`fit_phase`), clamped to the crossings themselves.
     """
     hmin, t_min = float(h[i_min]), float(t[i_min])
     levels_down = base_cm - _LEVELS * (base_cm - hmin)
     levels_up = hmin + _LEVELS * (base_cm - hmin)
     down = _transit_crossings(t[: i_min + 1], h[: i_min + 1], levels_down, down=True)
     up = _transit_crossings(t[i_min:], h[i_min:], levels_up, down=False)
-    fits = fit_phase(down)
-    window = None
-    if fits and fit_heights:
-        # up to the arrival at the bottom (the lowest sample can come early with sway) but
-        # not into the raise
-        mid = fits.get(_MIDDLE_SHAPE) or next(iter(fits.values()))
-        until = _nanmin(up[0] - 0.1, max(t_min, mid[0] + mid[1]))
-        window = (max(t_lo, min(t0 for t0, _ in fits.values()) - 1.0), until)
-    fit_d = _fit_heights(fits, t, h, window)
-    fits = fit_phase(up)
-    window = None
-    if fits:
-        last = max(t0 + dur for t0, dur in fits.values())
-        if fit_heights and t[-1] >= last + 0.3:
-            window = (t_min, last + 1.0)
-    fit_u = _fit_heights(fits, t, h, window)
+    fit_d, fit_u = fit_phase(down), fit_phase(up)
     start = fit_d[0] if fit_d else float(t[0])
     bottom = fit_d[0] + fit_d[1] if fit_d else t_min
     end = fit_u[0] + fit_u[1] if fit_u else float(t[-1])
@@ -293,32 +202,34 @@ def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
     return float(start), float(bottom), float(end)
 
 
-def rep_times(t: np.ndarray, heel: np.ndarray, hip: np.ndarray, i_min: int, base_cm: float,
-              coarse_start_s: float, t_lo: float = -math.inf, fit_heights: bool = True) -> tuple[float, float, float]:
-    """Start, bottom and end (s) of one rep, timed on the hip angle when it moves, else on the heel.
+def rep_times(t: np.ndarray, heel: np.ndarray, angle: np.ndarray, i_min: int, base_cm: float,
+              coarse_start_s: float, t_lo: float = -math.inf) -> tuple[float, float, float]:
+    """Start, bottom and end (s) of one rep, timed on a leg angle when it moves, else on the heel.
 
-    The hip angle follows the thigh, i.e. the movement itself; the heel height is a
-    non-linear function of thigh and knee angles (flat at the start of a straight-leg
-    raise, or while the knee straightens in a leg extension), so its tails are distorted.
-    ``t``/``heel`` are finite heel samples (``heel[i_min]`` the lowest); ``hip`` may hold NaN.
-    ``coarse_start_s`` is the machine's provisional start; ``t_lo`` the previous rep's end.
+    ``angle`` grows as the leg lowers and follows the thigh, i.e. the movement itself: the
+    leg's sweep about the calibrated hip (:func:`formcheck.geometry.leg_sweep_deg`) or the
+    hip angle. The heel height is a non-linear function of thigh and knee angles (flat at
+    the start of a straight-leg raise, or while the knee straightens in a leg extension),
+    so its tails are distorted. ``t``/``heel`` are finite heel samples (``heel[i_min]`` the
+    lowest); ``angle`` may hold NaN. ``coarse_start_s`` is the machine's provisional start;
+    ``t_lo`` the previous rep's end.
     """
-    ok = np.isfinite(hip)
+    ok = np.isfinite(angle)
     core = t >= coarse_start_s
     if core.any() and ok[core].mean() >= _HIP_MIN_FINITE:
-        th, g = t[ok], -hip[ok]  # the hip angle grows as the leg lowers: flip it to go "down"
+        th, g = t[ok], -angle[ok]  # the angle grows as the leg lowers: flip it to go "down"
         core_h = np.flatnonzero(th >= coarse_start_s)
         pre = (th >= max(t_lo, coarse_start_s - 2.0)) & (th <= coarse_start_s)
         if len(core_h) >= 3 and pre.sum() >= 3:
             j = int(core_h[np.argmin(g[core_h])])
             base_g = float(np.percentile(g[pre], 90))
             if base_g - g[j] >= _HIP_MIN_RANGE_DEG:
-                by_hip = refine_times(th, g, j, base_g, t_lo, fit_heights)
-                by_heel = refine_times(t, heel, i_min, base_cm, t_lo, fit_heights)
+                by_hip = refine_times(th, g, j, base_g, t_lo)
+                by_heel = refine_times(t, heel, i_min, base_cm, t_lo)
                 if max(abs(a - b) for a, b in zip(by_hip, by_heel)) <= _HIP_HEEL_MAX_DISAGREE_S:
-                    return by_hip  # otherwise the hip angle is not following this leg: trust the heel
+                    return by_hip  # otherwise the angle is not following this leg: trust the heel
                 return by_heel
-    return refine_times(t, heel, i_min, base_cm, t_lo, fit_heights)
+    return refine_times(t, heel, i_min, base_cm, t_lo)
 
 
 def _transit_crossings(t: np.ndarray, h: np.ndarray, levels: np.ndarray, down: bool) -> np.ndarray:
@@ -346,17 +257,6 @@ def _transit_crossings(t: np.ndarray, h: np.ndarray, levels: np.ndarray, down: b
         idx = idx[idx <= ref] if k < mid else idx[idx >= ref] if k > mid else np.array([ref])
         if len(idx):
             i = int(idx[-1] if k < mid else idx[0])
-            dh = h[i + 1] - h[i]
-            frac = 0.0 if dh == 0 else (levels[k] - h[i]) / dh
-            out[k] = t[i] + float(np.clip(frac, 0.0, 1.0)) * (t[i + 1] - t[i])
-    return out
-    sign = -1.0 if down else 1.0
-    above = (sign * h[None, :]) >= (sign * levels[:, None])  # "past" the level
-    cross = ~above[:, :-1] & above[:, 1:]
-    for k in range(len(levels)):
-        idx = np.flatnonzero(cross[k])
-        if len(idx):
-            i = idx[-1]
             dh = h[i + 1] - h[i]
             frac = 0.0 if dh == 0 else (levels[k] - h[i]) / dh
             out[k] = t[i] + float(np.clip(frac, 0.0, 1.0)) * (t[i + 1] - t[i])
@@ -396,20 +296,17 @@ class RepSegmenter:
         baseline_heel_height_cm: tabletop heel height per leg (``left``/``right``, or
             ``both``) from calibration, in cm; None, a missing leg, NaN or a value below
             15 cm (no tabletop heel is that low) to learn it.
-        fit_heights: refine rep times on the heights at each end (see :func:`refine_times`);
-            False keeps only the cheaper crossing fit.
         occluded_leg: the far leg of a side view (``left``/``right``), None for none: its reps
             are timed on its heel plus the other heel's deviation from that leg's baseline, not
             on its hip angle (see :func:`timing_signal`).
     """
 
     def __init__(self, profile: ExerciseProfile,
-                 baseline_heel_height_cm: Mapping[str, float] | None = None, fit_heights: bool = True,
+                 baseline_heel_height_cm: Mapping[str, float] | None = None,
                  occluded_leg: str | None = None) -> None:
         if occluded_leg not in (None, "left", "right"):
             raise ValueError(f"occluded_leg must be 'left', 'right' or None, got {occluded_leg!r}")
         self.profile = profile
-        self.fit_heights = fit_heights
         self.occluded_leg = None if profile.legs_together else occluded_leg
         base = {}
         for leg, value in (baseline_heel_height_cm or {}).items():
@@ -626,7 +523,7 @@ class RepSegmenter:
             pre = h[lo:ch.rep_start_i + 1]
             base_t = float(np.percentile(pre, 90)) if len(pre) >= 3 else base
         start, bottom, end = rep_times(t[lo:], h[lo:], np.asarray(ch.hip)[lo:], i_min - lo,
-                                       base_t, ch.t[ch.rep_start_i], ch.prev_end_s, self.fit_heights)
+                                       base_t, ch.t[ch.rep_start_i], ch.prev_end_s)
         low = np.asarray(ch.low)
         inside = (t >= start) & (t <= end)
         low_min = float(np.min(low[inside])) if inside.any() else ch.min_h
@@ -704,7 +601,8 @@ def timing_signal(series: MeasureSeries, leg: str, occluded_leg: str | None = No
 
 
 def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
-                 baseline: Mapping[str, float] | None = None, occluded_leg: str | None = None) -> list[Rep]:
+                 baseline: Mapping[str, float] | None = None, occluded_leg: str | None = None,
+                 sweep_deg: Mapping[str, np.ndarray] | None = None) -> list[Rep]:
     """Run the rep machine over a whole series; reps in order of start, indexed from 1.
 
     The machine's reps are refined again on the whole series, which also sees the plateau
@@ -715,10 +613,15 @@ def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
     a side view (the far leg). Its reps are timed on :func:`timing_signal` (its heel plus the
     near heel's deviation) and not on its hip angle, which is derived from the occluded
     ankle and stalls with it.
+
+    ``sweep_deg``: per channel, a smoothed angle (deg, rows of ``series``, growing as the leg
+    lowers) that times its reps instead of the hip angle — the leg's sweep about the
+    calibrated hip (:meth:`formcheck.recorder.MeasureRecorder.leg_sweep_deg`). Ignored for
+    the occluded leg.
     """
     if occluded_leg not in (None, "left", "right"):
         raise ValueError(f"occluded_leg must be 'left', 'right' or None, got {occluded_leg!r}")
-    machine = RepSegmenter(profile, baseline, fit_heights=False)
+    machine = RepSegmenter(profile, baseline)
     for row in zip(series.t_s.tolist(), series.heel_height_left_cm.tolist(), series.heel_height_right_cm.tolist(),
                    series.hip_angle_left_deg.tolist(), series.hip_angle_right_deg.tolist()):
         machine.update(*row)
@@ -729,8 +632,13 @@ def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
         occluded = leg == occluded_leg
         signal = timing_signal(series, leg, occluded_leg)
         ok = np.isfinite(signal) & np.isfinite(t_all)
-        hip_all = np.full(len(t_all), np.nan) if occluded else hip_signal(series, leg)
-        t, h, hip = t_all[ok], signal[ok], hip_all[ok]
+        if occluded:
+            angle_all = np.full(len(t_all), np.nan)
+        elif sweep_deg is not None and leg in sweep_deg:
+            angle_all = np.asarray(sweep_deg[leg], dtype=np.float64)
+        else:
+            angle_all = hip_signal(series, leg)
+        t, h, angle = t_all[ok], signal[ok], angle_all[ok]
         prev_end = -math.inf
         for k, rep in enumerate(reps):
             nxt = reps[k + 1].start_s if k + 1 < len(reps) else math.inf
@@ -745,7 +653,7 @@ def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
             if occluded:  # the summed signal's tabletop: its level before the rep (as the machine's)
                 pre = h[lo:hi][t[lo:hi] <= rep.start_s]
                 base = float(np.percentile(pre, 90)) if len(pre) >= 3 else base
-            start, bottom, end = rep_times(t[lo:hi], h[lo:hi], hip[lo:hi], i_min, base,
+            start, bottom, end = rep_times(t[lo:hi], h[lo:hi], angle[lo:hi], i_min, base,
                                            rep.start_s, prev_end)
             prev_end = end
             out.append(_measured(rep, series, start, bottom, end))

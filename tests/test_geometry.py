@@ -9,7 +9,8 @@ import pytest
 
 from formcheck.geometry import (
     DepthCorrection, angle_at_deg, far_leg_correction, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg,
-    hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, midpoint, segment_length_px, trunk_length,
+    hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, midpoint,
+    segment_length_px, sweep_angle_deg, trunk_length,
 )
 from formcheck.landmarks import NUM_LANDMARKS
 from formcheck.landmarks import Landmark as L
@@ -145,3 +146,34 @@ def test_far_leg_correction_is_the_identity_when_unsure() -> None:
         assert correction == DepthCorrection()
         np.testing.assert_array_equal(correction.apply(np.array([1.0, np.nan])), [1.0, np.nan])
     assert far_leg_correction(math.nan, 50.0, 0.9) == DepthCorrection()
+
+
+UP, FEET, HIP_PX = np.array([0.0, -1.0]), np.array([1.0, 0.0]), np.array([300.0, 300.0])
+
+
+def test_sweep_angle_known_directions() -> None:
+    points = HIP_PX + np.array([[0.0, -50.0], [80.0, 0.0], [-80.0, 0.0], [50.0, -50.0], [30.0, 30.0]])
+    np.testing.assert_allclose(sweep_angle_deg(points, HIP_PX, UP, FEET), [0.0, 90.0, -90.0, 45.0, 135.0], atol=1e-9)
+    assert np.isnan(sweep_angle_deg(np.array([np.nan, 1.0]), HIP_PX, UP, FEET))
+
+
+@pytest.mark.parametrize("hip_deg", [90.0, 105.0, 128.0])
+def test_leg_sweep_follows_the_thigh_about_a_fixed_hip(hip_deg: float) -> None:
+    """Knee held at 90°: knee and ankle turn rigidly with the thigh, so the sweep grows by
+    exactly the thigh's turn; at tabletop it is the mean of 0° (knee straight above the
+    hip) and atan(140/150) (the ankle)."""
+    tabletop = float(leg_sweep_deg(supine_tabletop_px(), "left", HIP_PX, UP, FEET))
+    assert tabletop == pytest.approx((0.0 + math.degrees(math.atan2(140.0, 150.0))) / 2.0, abs=1e-9)
+    lowered = float(leg_sweep_deg(supine_tabletop_px(hip_deg=hip_deg), "left", HIP_PX, UP, FEET))
+    assert lowered - tabletop == pytest.approx(hip_deg - 90.0, abs=1e-9)
+
+
+def test_leg_sweep_ignores_a_sliding_hip_landmark() -> None:
+    """The hip landmark slides with the thigh; the hip angle at it changes, the sweep about
+    the frozen hip does not."""
+    xy = supine_tabletop_px(hip_deg=115.0)
+    slid = xy.copy()
+    slid[L.LEFT_HIP] += [12.0, -6.0]
+    assert float(joint_angle_deg(slid, "hip", "left")) != pytest.approx(float(joint_angle_deg(xy, "hip", "left")), abs=1.0)
+    assert float(leg_sweep_deg(slid, "left", HIP_PX, UP, FEET)) == pytest.approx(
+        float(leg_sweep_deg(xy, "left", HIP_PX, UP, FEET)), abs=1e-9)

@@ -60,3 +60,16 @@ def test_a_lowering_leg_is_not_a_move() -> None:
 def test_hip_landmark_is_what_moves_with_the_leg() -> None:
     pose = pose_at(0.0, hip_deg=130)
     assert np.allclose(pose.xy_px[L.LEFT_HIP], [300.0, 300.0])  # the test bodies keep hips fixed
+
+
+def test_leg_sweep_about_the_calibrated_hip() -> None:
+    """The sweep grows by the thigh's turn after calibration (the test body's hip is fixed)."""
+    recorder = MeasureRecorder()
+    for i in range(60):
+        recorder.update(pose_at(i / FPS))
+    for i in range(60, 90):
+        recorder.update(pose_at(i / FPS, hip_deg=120.0))
+    sweep = recorder.leg_sweep_deg("left")
+    assert sweep.shape == (90,)
+    assert sweep[-1] - np.nanmedian(sweep[:60]) == pytest.approx(30.0, abs=1.0)
+    assert MeasureRecorder().leg_sweep_deg("left").shape == (0,)
