@@ -50,8 +50,11 @@ it with the whole series).
 The far leg of a side view (``segment_reps(..., occluded_leg=...)``) hides behind the near
 one in tabletop, and its heel and hip landmarks stall for the first half of its lowering
 and the last half of its raise; its reps are timed on its heel plus the near heel's
-deviation (:func:`timing_signal`), never on its hip angle. On the four side-view sample
-clips this brought the far leg's start / bottom / end errors from up to 0.7 s to ≤ 0.45 s.
+deviation (:func:`timing_signal`), never on its hip angle or sweep (its knee and ankle
+stall too). That is the best of the far leg's signals tried on the sample clips (own
+sweep, hip landmark, world landmarks, the legs' mask outline), and it still times the far
+leg less precisely than the near one (bench/accuracy.py prints the split): one side
+camera sees the far leg only once it leaves the near leg's outline.
 """
 
 from __future__ import annotations
