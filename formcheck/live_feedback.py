@@ -24,8 +24,9 @@ import numpy as np
 
 from formcheck.calibration import Calibration
 from formcheck.filters import OneEuroSmoother, live_smoothers
+from formcheck.geometry import leg_sweep_deg
 from formcheck.landmarks import Pose
-from formcheck.measures import SIGNAL_COLUMNS
+from formcheck.measures import LEGS, SIGNAL_COLUMNS
 from formcheck.overlay import FaultBanner, LegState, OverlayState
 from formcheck.pipeline import far_leg
 from formcheck.profiles import ExerciseProfile
@@ -155,6 +156,9 @@ class LiveFeedback:
         self._smoothers = _one_euro_filters()
         self._calibration: Calibration | None = None
         self._segmenter: RepSegmenter | None = None
+        self._sweep_axes: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None  # hip, up, feet (px)
+        self._sweep_filters: dict[str, OneEuroSmoother] = {}
+        self.sweep_deg: dict[str, float] = {}  # smoothed sweep per timed leg (see geometry.leg_sweep_deg)
         self._trust: Mapping[str, bool] | None = None
         self._occluded: str | None = None
         self._banners: dict[str, float] = {}  # code → shown until (s)
@@ -195,7 +199,17 @@ class LiveFeedback:
             return []
         self.stage = "counting"
         self.setup_message = self.framing.body_in_view(pose)
+        self._update_sweeps(pose)
         return self._count(t)
+
+    def _update_sweeps(self, pose: Pose) -> None:
+        """Smoothed sweep of each timed leg about the calibrated hip (the offline timing signal)."""
+        if self._sweep_axes is None:
+            return
+        for leg, smoother in self._sweep_filters.items():
+            value = (float(leg_sweep_deg(pose.xy_px, leg, *self._sweep_axes))  # type: ignore[arg-type]
+                     if pose.xy_px is not None else math.nan)
+            self.sweep_deg[leg] = smoother.update(float(pose.t_s), value)
 
     def _calibrated(self, calibration: Calibration | None) -> None:
         self._calibration = calibration
@@ -207,14 +221,21 @@ class LiveFeedback:
         self._trust = dict(view.trust)
         baseline = dict(calibration.heel_height_cm) if calibration.ok else None
         self._segmenter = RepSegmenter(self.profile, baseline, occluded_leg=timing_occluded)
+        self.sweep_deg, self._sweep_filters, self._sweep_axes = {}, {}, None
+        if not self.profile.legs_together:  # as pipeline.leg_sweeps: every leg but the far one
+            axis = calibration.axis
+            self._sweep_axes = (axis.hip_px, axis.up_px, axis.feet_px)
+            # smoothed as the angles are
+            self._sweep_filters = {leg: live_smoothers()["hip_angle_left_deg"] for leg in LEGS if leg != self._occluded}
 
     # -- counting and faults ----------------------------------------------------------
 
     def _count(self, t: float) -> list[LiveFault]:
         assert self._segmenter is not None
         s = self.smoothed
+        angles = {leg: self.sweep_deg.get(leg, s[f"hip_angle_{leg}_deg"]) for leg in LEGS}
         events = self._segmenter.update(t, s["heel_height_left_cm"], s["heel_height_right_cm"],
-                                        s["hip_angle_left_deg"], s["hip_angle_right_deg"])
+                                        angles["left"], angles["right"])
         faults: list[LiveFault] = []
         for event in events:
             faults.extend(self._on_event(event, t))

@@ -259,9 +259,7 @@ class MeasureRecorder:
         xy = self.xy_px
         for rows, calibration in self._calibrated_rows():
             axis = calibration.axis
-            feet = axis.hip_px - axis.shoulder_px
-            feet = feet / max(float(np.linalg.norm(feet)), 1e-9)
-            sweep[rows] = leg_sweep_deg(xy[rows], leg, axis.hip_px, axis.up_px, feet)  # type: ignore[arg-type]
+            sweep[rows] = leg_sweep_deg(xy[rows], leg, axis.hip_px, axis.up_px, axis.feet_px)  # type: ignore[arg-type]
         return sweep
 
     def recalibration_notes(self) -> list[str]:

@@ -334,8 +334,9 @@ class RepSegmenter:
                hip_left_deg: float = math.nan, hip_right_deg: float = math.nan) -> list[RepEvent]:
         """Feed one frame (time in s, heel heights in cm, NaN unknown); returns the events it caused.
 
-        The hip angles (deg, NaN unknown) time the rep when they move enough (see
-        :func:`rep_times`); counting and depth use the heel alone.
+        The leg angles (deg, NaN unknown; the hip angles, or each leg's sweep about the
+        calibrated hip) time the rep when they move enough (see :func:`rep_times`);
+        counting and depth use the heel alone.
         """
         self._frame += 1
         t = float(t_s)

@@ -48,6 +48,11 @@ class TrunkAxis:
     def length_px(self) -> float:
         return float(np.linalg.norm(self.hip_px - self.shoulder_px))
 
+    @property
+    def feet_px(self) -> np.ndarray:
+        """(2,) unit vector along the axis from the shoulders toward the hips (and the feet)."""
+        return (self.hip_px - self.shoulder_px) / max(self.length_px, 1e-9)
+
     def station_points(self, fractions: np.ndarray) -> np.ndarray:
         """(k, 2) points on the axis at ``fractions`` of the way from shoulder to hip."""
         return self.shoulder_px + np.asarray(fractions)[:, None] * (self.hip_px - self.shoulder_px)

@@ -244,3 +244,26 @@ def test_calibrator_says_ready_once_the_still_tabletop_is_long_enough() -> None:
     first = readiness.index(True)
     assert 1.0 <= first / 29.97 < 1.1 and all(readiness[first:])
     assert calibrator.result is None  # taken when the movement begins (or at 2 s)
+
+
+def test_the_near_leg_is_timed_on_its_sweep_about_the_calibrated_hip() -> None:
+    """As offline: the leg facing the camera gets a smoothed sweep about the calibrated hip
+    (which grows with the thigh's turn); the far leg gets none (it hides behind the near one)."""
+    feedback = LiveFeedback(HEEL_TAP)
+    cal = calibration()
+    measures = {name: math.nan for name in SIGNAL_COLUMNS}
+    turned = lying_pose(0.0)
+    hip = turned.xy_px[L.LEFT_HIP]
+    turn = np.radians(30.0)
+    rotate = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])  # toward the feet (y down)
+    for index in (L.LEFT_KNEE, L.LEFT_ANKLE):
+        turned.xy_px[index] = hip + rotate @ (turned.xy_px[index] - hip)
+    for k in range(30):
+        feedback.update(lying_pose(k / FPS), measures, cal)
+    resting = feedback.sweep_deg["left"]
+    for k in range(30, 90):
+        pose = Pose(t_s=k / FPS, image_size=SIZE, xy_px=turned.xy_px, world_m=turned.world_m,
+                    visibility=turned.visibility, presence=turned.presence, num_candidates=1)
+        feedback.update(pose, measures, cal)
+    assert set(feedback.sweep_deg) == {"left"}
+    assert feedback.sweep_deg["left"] - resting == pytest.approx(30.0, abs=0.5)
