@@ -26,7 +26,6 @@ import math
 import queue
 import threading
 import time
-import warnings
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Sequence
@@ -39,8 +38,9 @@ from formcheck.landmarks import Pose
 from formcheck.overlay import Annotator, FaultBanner, LegState, OverlayState, Phase
 from formcheck.profiles import ExerciseProfile
 from formcheck.progress import ProgressBar
-from formcheck.report.html_report import write_report_html
+from formcheck.report.html_report import still_key, write_report_html
 from formcheck.report.json_report import write_report_json
+from formcheck.rules import channel_knee_deg
 from formcheck.stages import StageTimer
 from formcheck.video import VideoFileSource, fit_within
 from formcheck.video_sink import ENCODERS, VideoSink
@@ -49,7 +49,6 @@ if TYPE_CHECKING:  # pipeline imports this module
     from formcheck.pipeline import AnalysisResult, SessionResult
     from formcheck.recorder import MeasureRecorder
     from formcheck.reps import Rep
-    from formcheck.rules import Fault
 
 ANNOTATED_VIDEO = "annotated.mp4"
 BANNER_S = 1.5  # a fault banner stays this long from the fault's time
@@ -74,11 +73,12 @@ class FaultMoment:
 
 
 def fault_moments(session: SessionResult) -> list[FaultMoment]:
-    """Every fault of the session in time order, rep faults keyed ``rep{index}-{code}``."""
-    moments = [FaultMoment(f"rep{rep.index}-{fault.code}", fault.code, float(fault.t_s), fault.message)
-               for rep, faults in zip(session.reps, session.faults) for fault in faults]
-    moments += [FaultMoment(f"setup-{fault.code}", fault.code, float(fault.t_s), fault.message)
-                for fault in session.setup_faults]
+    """Every fault of the session with a time, in time order, keyed as report.html keys its
+    stills (:func:`~formcheck.report.html_report.still_key`)."""
+    located = [(rep.index, fault) for rep, faults in zip(session.reps, session.faults) for fault in faults]
+    located += [(None, fault) for fault in session.setup_faults]
+    moments = [FaultMoment(still_key({"rep": rep, "code": fault.code}), fault.code, float(fault.t_s), fault.message)
+               for rep, fault in located]
     return sorted((m for m in moments if math.isfinite(m.t_s)), key=lambda m: m.t_s)
 
 
@@ -100,37 +100,22 @@ class OverlayTimeline:
         calibration = session.calibration
         view = calibration.view if calibration is not None else None
         trust = dict(view.trust) if view is not None else {}
-        angles_ok = trust.get("angles", True)
         far_leg = view.far_side if view is not None else None
         knees = {}
         for leg in ("left", "right"):
             values = series.knee_angle_deg(leg).copy()  # type: ignore[arg-type]
-            # the rules do not judge a knee this view cannot see (oblique far leg; any leg
-            # when angles are not trusted): the overlay does not show one either
-            if not angles_ok or (view is not None and view.view == "oblique" and leg == far_leg):
+            # the rules do not judge a knee this view cannot see: the overlay does not show one
+            if view is not None and not view.judges_angles(leg):
                 values[:] = np.nan
             knees[leg] = values
-        if profile.legs_together:
-            near = view.near_side if view is not None and view.near_side is not None else None
-            if near is not None:
-                both = knees[near]
-            else:
-                with warnings.catch_warnings():  # frames with neither knee stay NaN
-                    warnings.simplefilter("ignore", RuntimeWarning)
-                    both = np.nanmean(np.vstack([knees["left"], knees["right"]]), axis=0)
-            knees = {"both": both}
-        self._knee_deg = knees
+        self._knee_deg = {channel: channel_knee_deg(knees, channel, far_leg) for channel in profile.rep_legs}
         self._lumbar_cm = (series.lumbar_lift_cm if trust.get("lumbar", True)
                            else np.full(len(series), np.nan))
         self._reps: dict[str, list[Rep]] = {leg: sorted((r for r in session.reps if r.leg == leg),
                                                         key=lambda r: r.start_s)
                                             for leg in profile.rep_legs}
-        faults: list[tuple[float, float, int, str, str]] = []
-        for fault in [f for rep_faults in session.faults for f in rep_faults] + list(session.setup_faults):
-            if math.isfinite(fault.t_s):
-                faults.append((fault.t_s, fault.t_s + banner_s, _BANNER_ORDER.get(fault.code, 9),
-                               fault.code, fault.message))
-        self._banners = sorted(faults)
+        self._banners = sorted((m.t_s, m.t_s + banner_s, _BANNER_ORDER.get(m.code, 9), m.code, m.message)
+                               for m in fault_moments(session))
 
     def row_of(self, frame_index: int) -> int:
         """The recorded row of ``frame_index`` (or the latest before it); -1 before the first."""

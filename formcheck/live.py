@@ -319,11 +319,13 @@ def run_live(options: LiveOptions) -> LiveResult:
     if options.window:
         check_display()
     source, source_name = open_source(options)
-    out_dir = prepare_out_dir(options.out_dir or default_live_out_dir())
-    display: Display | None = CvWindow() if options.window else None
-    sound = SoundCue() if options.sound else None
-    result = LiveResult(out_dir=out_dir, stats=LiveStats())
+    display: Display | None = None
+    sound: SoundCue | None = None
     try:
+        out_dir = prepare_out_dir(options.out_dir or default_live_out_dir())
+        display = CvWindow() if options.window else None
+        sound = SoundCue() if options.sound else None
+        result = LiveResult(out_dir=out_dir, stats=LiveStats())
         with PoseEstimator(options.model_path, mode="live") as estimator, _InterruptFlag() as interrupted:
             session = LiveSession(source, estimator, options.exercise, display, sound)
             result.stats, result.recorder = session.stats, session.recorder
@@ -331,12 +333,11 @@ def run_live(options: LiveOptions) -> LiveResult:
                 result.ended_by = session.run(interrupted)
             except CameraError as exc:
                 result.ended_by, result.error = "camera error", str(exc)
-            finally:
-                source.close()
             result.complete = result.ended_by in ("quit", "end of source")
             if len(session.recorder):
                 result.outputs, result.report = session.write_report(out_dir, source_name, result.complete)
     finally:
+        source.close()  # also when the output folder, the window or the model failed first
         if display is not None:
             display.close()
         if sound is not None:

@@ -31,8 +31,8 @@ from formcheck.overlay import FaultBanner, LegState, OverlayState
 from formcheck.pipeline import far_leg
 from formcheck.profiles import ExerciseProfile
 from formcheck.reps import RepEvent, RepSegmenter
-from formcheck.rules import FAULT_CODES, arching_mask, knee_excess_deg
-from formcheck.view import BODY_LANDMARKS, classify_view
+from formcheck.rules import FAULT_CODES, arching_mask, channel_knee_deg, judged_knee_legs, knee_excess_deg
+from formcheck.view import BODY_LANDMARKS, ViewAssessment, classify_view
 
 Stage = Literal["setup", "calibrating", "counting"]
 
@@ -160,6 +160,7 @@ class LiveFeedback:
         self._sweep_filters: dict[str, OneEuroSmoother] = {}
         self.sweep_deg: dict[str, float] = {}  # smoothed sweep per timed leg (see geometry.leg_sweep_deg)
         self._trust: Mapping[str, bool] | None = None
+        self._view: ViewAssessment | None = None
         self._occluded: str | None = None
         self._banners: dict[str, float] = {}  # code → shown until (s)
         self._since: dict[str, float] = {}  # condition key → when it began to hold (s)
@@ -218,7 +219,7 @@ class LiveFeedback:
             return
         view = calibration.view
         self._occluded, timing_occluded = far_leg(view, self.profile)
-        self._trust = dict(view.trust)
+        self._trust, self._view = dict(view.trust), view
         baseline = dict(calibration.heel_height_cm) if calibration.ok else None
         self._segmenter = RepSegmenter(self.profile, baseline, occluded_leg=timing_occluded)
         self.sweep_deg, self._sweep_filters, self._sweep_axes = {}, {}, None
@@ -282,14 +283,12 @@ class LiveFeedback:
                                legs[0] if len(legs) == 1 else None)
 
     def _knees(self, t: float) -> list[LiveFault]:
-        if self._trust is not None and not self._trust.get("angles", True):
-            return []
         faults: list[LiveFault] = []
         for name in self.legs:
+            if self._view is not None and not self._view.judges_angles(name):
+                continue  # as the report's rules: not judged from this view
             moving = self.legs[name].phase != "idle"
-            legs = ("left", "right") if name == "both" else (name,)
-            if name == "both" and self._occluded in legs:
-                legs = tuple(leg for leg in legs if leg != self._occluded)
+            legs = judged_knee_legs(name, self._occluded)
             knees = np.array([self.smoothed[f"knee_angle_{leg}_deg"] for leg in legs])
             excess = knee_excess_deg(knees, self.profile)
             holds = moving and excess is not None and bool(np.any(np.nan_to_num(excess, nan=0.0) > 0))
@@ -327,12 +326,8 @@ class LiveFeedback:
         p = self.profile
         legs = []
         for name, leg in self.legs.items():
-            if name == "both":
-                knees = [self.smoothed[f"knee_angle_{side}_deg"] for side in ("left", "right")]
-                finite = [k for k in knees if math.isfinite(k)]
-                knee = min(finite) if finite else math.nan
-            else:
-                knee = self.smoothed[f"knee_angle_{name}_deg"]
+            knees = {side: np.array(self.smoothed[f"knee_angle_{side}_deg"]) for side in LEGS}
+            knee = float(channel_knee_deg(knees, name, self._occluded))
             counting = self.stage == "counting"
             phase = leg.phase if counting else "idle"
             elapsed = max(0.0, self.t_s - leg.phase_since_s) if phase != "idle" else 0.0

@@ -169,8 +169,7 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     if view is not None and view.view == "upright":
         reps = []  # not lying down: whatever moved was not this exercise
     trust = dict(view.trust) if view is not None else None
-    faults = [evaluate_rep(rep, series, profile, _rep_trust(trust, rep, view, occluded), occluded)
-              for rep in reps]
+    faults = [evaluate_rep(rep, series, profile, _rep_trust(trust, rep, view), occluded) for rep in reps]
     if view is not None and view.view == "oblique" and occluded is not None:
         warnings.append(f"oblique camera: the knee of the far leg ({occluded}) cannot be judged from here")
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []
@@ -183,12 +182,12 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
                          end_range=ranges, warnings=warnings)
 
 
-def _rep_trust(trust: dict[str, bool] | None, rep: Rep, view: Any, occluded: str | None) -> dict[str, bool] | None:
-    """In an oblique view the far leg's knee and hip angles are foreshortened and hidden:
-    reps of that leg are not judged on them."""
-    if trust is None or view is None or view.view != "oblique" or rep.leg != occluded:
+def _rep_trust(trust: dict[str, bool] | None, rep: Rep, view: Any) -> dict[str, bool] | None:
+    """The view's trust for one rep: its angles only where the view judges that leg's
+    angles (not the far leg of an oblique view, see ViewAssessment.judges_angles)."""
+    if trust is None or view is None:
         return trust
-    return {**trust, "angles": False}
+    return {**trust, "angles": view.judges_angles(rep.leg)}
 
 
 def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, source: SourceInfo,

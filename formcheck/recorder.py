@@ -192,12 +192,8 @@ class MeasureRecorder:
 
     def series(self) -> MeasureSeries:
         """The raw (unsmoothed) measurements of every recorded frame."""
-        t_s = self.t_s.copy()
         xy = self.xy_px
-        series = MeasureSeries.empty(t_s)
-        series.detected = np.isfinite(xy).any(axis=(1, 2)).astype(np.float64)
-        for name, values in leg_angles_deg(xy).items():
-            setattr(series, name, values)
+        series = _uncalibrated(self.t_s.copy(), xy)
         silhouette = self._silhouette[: self._count]
         for rows, calibration in self._calibrated_rows():
             self._measure(series, xy, silhouette, rows, calibration)
@@ -215,10 +211,7 @@ class MeasureRecorder:
             raise ValueError("latest() needs at least one recorded frame")
         rows = slice(self._count - 1, self._count)
         xy = self._xy_px[rows].astype(np.float64)
-        series = MeasureSeries.empty(self._t_s[rows].copy())
-        series.detected = np.isfinite(xy).any(axis=(1, 2)).astype(np.float64)
-        for name, values in leg_angles_deg(xy).items():
-            setattr(series, name, values)
+        series = _uncalibrated(self._t_s[rows].copy(), xy)
         if self._active is not None:
             self._measure(series, xy, self._silhouette[rows], slice(0, 1), self._active)
         return series
@@ -281,3 +274,12 @@ class MeasureRecorder:
                           people=self._people[:count].copy(), back_gap_cm=self.back_gap_cm,
                           xy_px=self.xy_px, visibility=self._visibility[:count].astype(np.float64),
                           world_m=self.world_m)
+
+
+def _uncalibrated(t_s: np.ndarray, xy_px: np.ndarray) -> MeasureSeries:
+    """A series of these frames with what needs no calibration: detection and direct angles."""
+    series = MeasureSeries.empty(t_s)
+    series.detected = np.isfinite(xy_px).any(axis=(1, 2)).astype(np.float64)
+    for name, values in leg_angles_deg(xy_px).items():
+        setattr(series, name, values)
+    return series

@@ -33,7 +33,8 @@ from formcheck.measures import MeasureSeries
 from formcheck.profiles import PROFILES, ExerciseProfile
 from formcheck.reps import Rep, rep_signal
 
-__all__ = ["Fault", "FAULT_CODES", "arching_mask", "knee_excess_deg", "evaluate_rep", "evaluate_setup", "end_range", "summarize"]
+__all__ = ["Fault", "FAULT_CODES", "arching_mask", "channel_knee_deg", "judged_knee_legs", "knee_excess_deg",
+           "evaluate_rep", "evaluate_setup", "end_range", "summarize"]
 
 FaultCode = Literal["arching", "swinging", "tabletop_lost"]
 FAULT_CODES: tuple[FaultCode, ...] = ("arching", "swinging", "tabletop_lost")
@@ -72,6 +73,24 @@ class Fault:
 
 def _legs(rep_leg: str) -> tuple[str, ...]:
     return ("left", "right") if rep_leg == "both" else (rep_leg,)
+
+
+def judged_knee_legs(channel: str, occluded_leg: str | None = None) -> tuple[str, ...]:
+    """The legs whose knees a rep channel is judged and shown by: its own leg; for ``both``,
+    both legs but the occluded one (the far leg of a side view hides behind the near one)."""
+    legs = _legs(channel)
+    if len(legs) > 1 and occluded_leg in legs:
+        return tuple(leg for leg in legs if leg != occluded_leg)
+    return legs
+
+
+def channel_knee_deg(knees: Mapping[str, np.ndarray], channel: str, occluded_leg: str | None = None) -> np.ndarray:
+    """The knee angle (deg) shown for a rep channel: the mean of its judged legs' knees
+    (:func:`judged_knee_legs`; NaN-tolerant, NaN where none is known)."""
+    stacked = np.stack([np.asarray(knees[leg], dtype=np.float64) for leg in judged_knee_legs(channel, occluded_leg)])
+    known = np.isfinite(stacked)
+    with np.errstate(invalid="ignore"):
+        return np.where(known, stacked, 0.0).sum(axis=0) / known.sum(axis=0)
 
 
 def _trusted(trust: Mapping[str, bool] | None, column: str) -> bool:
@@ -218,9 +237,7 @@ def _bounce(rep: Rep, series: MeasureSeries) -> tuple[int, float] | None:
 
 def _tabletop(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.ndarray,
              occluded_leg: str | None = None) -> Fault | None:
-    legs = _legs(rep.leg)
-    if len(legs) > 1 and occluded_leg in legs:
-        legs = tuple(leg for leg in legs if leg != occluded_leg)
+    legs = judged_knee_legs(rep.leg, occluded_leg)
     found = [f for f in (_start_position(rep, series, profile, legs), _knee_rule(series, profile, idx, legs))
              if f is not None]
     return min(found, key=lambda f: f.t_s) if found else None

@@ -77,7 +77,7 @@ class SoundCue:
         self._thread = threading.Thread(target=self._run, name="SoundCue", daemon=True)
         self._thread.start()
         if not self.player:
-            self._degrade("no audio player found (paplay, pw-play, aplay)")
+            self._degrade(f"no audio player found ({', '.join(PLAYERS)})")
 
     def cue(self, code: str) -> None:
         """Play the cue of fault ``code`` soon; dropped when cues are off or already queued."""

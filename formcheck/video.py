@@ -328,6 +328,13 @@ class CameraSource(_LatestFrameSource):
         if height:
             self._capture.set(cv2.CAP_PROP_FRAME_HEIGHT, height)
 
+    def close(self) -> None:
+        """Stop the producer (it releases the camera); release it here if it never started."""
+        started = self._thread is not None
+        super().close()
+        if not started:
+            self._capture.release()
+
     def _produce(self, publish: Callable[[Frame], None]) -> None:
         start: float | None = None
         last_frame_at = time.monotonic()

@@ -59,6 +59,14 @@ class ViewAssessment:
             return None
         return "left" if self.near_side == "right" else "right"
 
+    def judges_angles(self, leg: str) -> bool:
+        """Whether knee and hip angles of ``leg`` (left, right or both) are judged from this
+        view: where angles are trusted at all, except the far leg of an oblique view
+        (foreshortened and hidden behind the near one)."""
+        if not self.trust.get("angles", True):
+            return False
+        return not (self.view == "oblique" and leg == self.far_side)
+
     @property
     def too_small(self) -> bool:
         return self.body_fraction < MIN_BODY_FRACTION

@@ -25,9 +25,11 @@ BASE_CM = 30.0
 HEEL_TAP = get_profile("heel-tap")
 
 
-def lying_pose(t_s: float, heel_x_px: float = 860.0, above: bool = False) -> Pose:
-    """A person lying side-on in tabletop (left side to the camera), inside a 1280×720 frame;
-    ``above``: world landmarks as seen from above (left–right axis across the image)."""
+def lying_pose(t_s: float, heel_x_px: float = 860.0, above: bool = False,
+               size: tuple[int, int] = SIZE) -> Pose:
+    """A person lying side-on in tabletop (left side to the camera), inside a 1280×720 frame
+    (image coordinates scaled to ``size``); ``above``: world landmarks as seen from above
+    (left–right axis across the image)."""
     xy = np.full((NUM_LANDMARKS, 2), np.nan)
     xy[L.NOSE] = (300, 480)
     xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER]] = (400, 500)
@@ -40,7 +42,8 @@ def lying_pose(t_s: float, heel_x_px: float = 860.0, above: bool = False) -> Pos
     trunk = np.array([-0.5, 0.0, 0.0])
     world[L.LEFT_HIP], world[L.RIGHT_HIP] = lateral / 2, -lateral / 2
     world[L.LEFT_SHOULDER], world[L.RIGHT_SHOULDER] = trunk + lateral / 2, trunk - lateral / 2
-    return Pose(t_s=t_s, image_size=SIZE, xy_px=xy, world_m=world,
+    xy *= np.array(size, dtype=np.float64) / np.array(SIZE, dtype=np.float64)
+    return Pose(t_s=t_s, image_size=size, xy_px=xy, world_m=world,
                 visibility=np.ones(NUM_LANDMARKS), presence=np.ones(NUM_LANDMARKS), num_candidates=1)
 
 

@@ -14,10 +14,11 @@ import pytest
 import formcheck.live as live_module
 from formcheck import cli
 from formcheck.errors import CameraError
-from formcheck.landmarks import NUM_LANDMARKS, Pose
-from formcheck.landmarks import Landmark as L
+from formcheck.landmarks import Pose
 from formcheck.live import LiveOptions, run_live
 from formcheck.video import Frame, _LatestFrameSource
+
+from test_live_feedback import lying_pose
 
 SIZE = (640, 360)
 UNPLUGGED = "camera 0 stopped delivering frames — was it unplugged or taken by another program?"
@@ -65,19 +66,7 @@ class StillPersonEstimator:
             return None
         frame = self._pending[1]
         self._pending = None
-        xy = np.full((NUM_LANDMARKS, 2), np.nan)
-        xy[L.NOSE] = (150, 240)
-        xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER]] = (200, 250)
-        xy[[L.LEFT_HIP, L.RIGHT_HIP]] = (330, 250)
-        xy[[L.LEFT_KNEE, L.RIGHT_KNEE]] = (330, 165)
-        xy[[L.LEFT_ANKLE, L.RIGHT_ANKLE]] = (430, 165)
-        xy[[L.LEFT_HEEL, L.RIGHT_HEEL]] = (435, 172)
-        world = np.zeros((NUM_LANDMARKS, 3))
-        world[[L.LEFT_HIP, L.LEFT_SHOULDER], 2] = -0.15
-        world[[L.RIGHT_HIP, L.RIGHT_SHOULDER], 2] = 0.15
-        world[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER], 0] = -0.5
-        return Pose(t_s=frame.t_s, image_size=frame.size, xy_px=xy, world_m=world,
-                    visibility=np.ones(NUM_LANDMARKS), presence=np.ones(NUM_LANDMARKS), num_candidates=1)
+        return lying_pose(frame.t_s, size=frame.size)
 
     def __enter__(self) -> StillPersonEstimator:
         return self
