@@ -137,6 +137,14 @@ def far_leg(view: Any, profile: ExerciseProfile) -> tuple[str | None, str | None
     return occluded, timing_occluded
 
 
+def far_leg_note(far: str) -> str:
+    """The report's warning for reps of the leg away from the camera (see reps.timing_signal)."""
+    near = "left" if far == "right" else "right"
+    return (f"the {far} leg was the far one from the camera: it hides behind the {near} leg at the start "
+            f"of each lowering and the end of each raise, so its rep times and tempo are approximate "
+            f"— film from your {far} side to time that leg precisely")
+
+
 def leg_sweeps(recorder: MeasureRecorder, series: MeasureSeries, profile: ExerciseProfile,
                far: str | None) -> dict[str, np.ndarray]:
     """Smoothed sweep angles that time each leg's reps (see reps.segment_reps), every leg but
@@ -172,6 +180,8 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     faults = [evaluate_rep(rep, series, profile, _rep_trust(trust, rep, view), occluded) for rep in reps]
     if view is not None and view.view == "oblique" and occluded is not None:
         warnings.append(f"oblique camera: the knee of the far leg ({occluded}) cannot be judged from here")
+    if occluded is not None and any(rep.leg == occluded for rep in reps):
+        warnings.append(far_leg_note(occluded))
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []
     if trust is not None and not trust.get("lumbar", False):
         warnings.append("the lower back cannot be judged from this camera view, so arching is not checked")

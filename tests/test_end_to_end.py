@@ -55,6 +55,9 @@ def test_clean_clip_reps_legs_times_and_no_faults(clean) -> None:
     assert report["calibration"]["ok"] and report["view"]["view"] == "side"
     assert np.mean(knee_angle_errors_deg(truth, series)) <= 5.0
     assert report["analysis"] == {"stride": 1, "frames_analysed": len(truth["frames"])}
+    far = "right" if truth["camera"]["side"] == "left" else "left"
+    assert {rep["leg"]: rep["camera_side"] for rep in report["reps"]} == {truth["camera"]["side"]: "near", far: "far"}
+    assert [w for w in report["warnings"] if w.startswith(f"the {far} leg was the far one")]
 
 
 def test_lowest_heel_height_of_each_rep_is_near_the_truth_on_both_legs(clean) -> None:

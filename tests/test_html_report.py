@@ -133,6 +133,15 @@ def test_a_row_per_rep_with_its_numbers_and_fault_codes() -> None:
     assert "arching" in rows[1] and "tabletop_lost" in rows[1]
 
 
+def test_the_far_legs_times_are_marked_approximate() -> None:
+    report = _report()
+    report["reps"][0]["camera_side"], report["reps"][1]["camera_side"] = "near", "far"
+    body = render_report_html(report, _series()).split('<table class="reps">')[1].split("</table>")[0]
+    near_row, far_row = re.findall(r"<tr[ >].*?</tr>", body.split("<tbody>")[1])
+    assert 'class="far"' not in near_row and "≈" not in near_row
+    assert 'class="far"' in far_row and far_row.count("≈") == 5  # start, bottom, end, lower, raise
+
+
 def test_summary_advice_and_warnings() -> None:
     page = render_report_html(_report(), _series())
     assert "clips/session.mp4" in page and "heel-tap" in page and "29.97 fps" in page

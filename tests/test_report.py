@@ -61,6 +61,14 @@ def test_rep_entry_ranges_over_the_rep_only() -> None:
     assert entry["faults"] == [{"code": "arching", "t_s": 0.1, "value": 3.2, "message": "back lifting"}]
 
 
+@pytest.mark.parametrize(("leg", "far_side", "expected"), [
+    ("right", "right", "far"), ("left", "right", "near"), ("both", "right", None), ("left", None, None)])
+def test_rep_entry_says_which_side_of_the_camera_the_leg_was(leg, far_side, expected) -> None:
+    rep = SimpleNamespace(index=1, leg=leg, start_s=0.0, bottom_s=0.05, end_s=0.1, lower_s=0.05, raise_s=0.05,
+                          heel_height_min_cm=6.0)
+    assert rep_entry(rep, [], series_of(), far_side)["camera_side"] == expected
+
+
 def test_report_json_keys_and_nulls(tmp_path) -> None:
     inputs = ReportInputs(
         source=SourceInfo(path="clip.mp4", fps=29.97, frames=5, duration_s=0.17, width=640, height=480),

@@ -253,6 +253,8 @@ REP_COLUMNS: tuple[tuple[str, str, int, str], ...] = (
 
 
 CLEAN_CELL = '<span class="clean">clean</span>'
+FAR_MARK = (' <span class="far" title="farther from the camera: hidden behind the other leg at the start '
+            'of each lowering, so its times are approximate">far</span>')
 
 
 def _still_time(fault: Mapping[str, Any] | None) -> float:
@@ -278,9 +280,12 @@ def _reps_table(report: Mapping[str, Any], stills: Mapping[str, bytes] | None = 
     rows = []
     for rep in reps:
         leg = str(rep.get("leg", ""))
+        far = rep.get("camera_side") == "far"
         cells = [f'<td class="num">{_e(rep.get("index"))}</td>',
-                 f'<td class="leg"><span class="legdot" style="--c:{LEG_COLOURS.get(leg, "#475569")}"></span>{_e(leg)}</td>']
-        cells += [f'<td class="num">{_num(rep.get(key), digits, unit)}</td>' for key, _, digits, unit in REP_COLUMNS]
+                 f'<td class="leg"><span class="legdot" style="--c:{LEG_COLOURS.get(leg, "#475569")}"></span>{_e(leg)}'
+                 + (FAR_MARK if far else "") + "</td>"]
+        approx = '<span class="approx" title="approximate">≈</span>' if far else ""
+        cells += [f'<td class="num">{approx}{_num(rep.get(key), digits, unit)}</td>' for key, _, digits, unit in REP_COLUMNS]
         cells.append(f'<td class="num">{_num(rep.get("knee_angle_min_deg"), 0, "°")}–'
                      f'{_num(rep.get("knee_angle_max_deg"), 0, "°")}</td>')
         cells.append(f'<td class="num">{_num(rep.get("heel_height_min_cm"), 1, " cm")}</td>')
@@ -400,6 +405,8 @@ table{border-collapse:collapse;width:100%}
 .reps td{padding:7px 8px;border-bottom:1px solid var(--line);vertical-align:top}
 .reps td.num{font-variant-numeric:tabular-nums;white-space:nowrap}
 .reps td.leg{white-space:nowrap}
+.far{font-size:11px;color:var(--muted);border:1px solid var(--line);border-radius:4px;padding:0 4px;cursor:help}
+.approx{color:var(--muted);margin-right:1px}
 .reps tr.has-fault td:first-child{box-shadow:inset 3px 0 0 #dc2626}
 .legdot{display:inline-block;width:9px;height:9px;border-radius:50%;background:var(--c);margin-right:6px}
 .chip{display:inline-block;padding:0 7px;border-radius:4px;background:var(--c);color:#fff;font-size:12px;

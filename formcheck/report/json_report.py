@@ -4,7 +4,7 @@ Stable keys: ``schema_version``, ``source``, ``exercise``, ``calibration``, ``re
 ``summary``. Added here (allowed by the contract): ``formcheck_version``, ``complete``
 (False when the run was interrupted), ``view`` (camera view and which measures it allows),
 ``end_range`` (per leg), ``setup_faults`` (a start position that is not the exercise's),
-``warnings``.
+``warnings``; per rep, ``camera_side`` (see :func:`rep_entry`).
 """
 
 from __future__ import annotations
@@ -83,8 +83,19 @@ def _extreme(values: np.ndarray, pick: Any) -> float | None:
     return _number(float(pick(finite))) if finite.size else None
 
 
-def rep_entry(rep: RepLike, faults: Sequence[FaultLike], series: MeasureSeries) -> dict[str, Any]:
-    """One element of ``reps``: times, phase durations, ranges of the measures, faults."""
+def camera_side(leg: str, far_side: str | None) -> str | None:
+    """``near`` or ``far``: where a rep's leg is relative to the camera (None for both legs
+    together, or a view with no side facing the camera). The far leg hides behind the near
+    one in tabletop, so its rep times are approximate (bench/accuracy.py prints the split)."""
+    if far_side is None or leg not in LEGS:
+        return None
+    return "far" if leg == far_side else "near"
+
+
+def rep_entry(rep: RepLike, faults: Sequence[FaultLike], series: MeasureSeries,
+              far_side: str | None = None) -> dict[str, Any]:
+    """One element of ``reps``: times, phase durations, ranges of the measures, faults, and
+    which side of the camera the leg was on (``far_side``: the view's far leg, if any)."""
     inside = (series.t_s >= rep.start_s) & (series.t_s <= rep.end_s)
     legs = LEGS if rep.leg == "both" else (rep.leg,)
     knee = np.concatenate([series.knee_angle_deg(leg)[inside] for leg in legs])  # type: ignore[arg-type]
@@ -96,6 +107,7 @@ def rep_entry(rep: RepLike, faults: Sequence[FaultLike], series: MeasureSeries) 
         "heel_height_min_cm": _number(rep.heel_height_min_cm),
         "lumbar_lift_max_cm": _extreme(series.lumbar_lift_cm[inside], np.max),
         "pelvic_tilt_max_deg": _extreme(series.pelvic_tilt_deg[inside], np.max),
+        "camera_side": camera_side(rep.leg, far_side),
         "faults": [fault_entry(f) for f in faults],
     }
 
@@ -131,6 +143,7 @@ def view_entry(calibration: Any | None) -> dict[str, Any] | None:
 def build_report(inputs: ReportInputs) -> dict[str, Any]:
     """The report as plain JSON-able data."""
     source = inputs.source
+    far_side = inputs.calibration.view.far_side if inputs.calibration is not None else None
     return {
         "schema_version": SCHEMA_VERSION,
         "formcheck_version": inputs.version,
@@ -144,7 +157,7 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
         "calibration": calibration_entry(inputs.calibration),
         "view": view_entry(inputs.calibration),
         "setup_faults": [fault_entry(f) for f in inputs.setup_faults],
-        "reps": [rep_entry(rep, faults, inputs.series) for rep, faults in zip(inputs.reps, inputs.faults)],
+        "reps": [rep_entry(rep, faults, inputs.series, far_side) for rep, faults in zip(inputs.reps, inputs.faults)],
         "end_range": inputs.end_range,
         "summary": inputs.summary,
         "warnings": list(inputs.warnings),
