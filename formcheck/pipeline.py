@@ -137,11 +137,11 @@ def far_leg(view: Any, profile: ExerciseProfile) -> tuple[str | None, str | None
     return occluded, timing_occluded
 
 
-def far_leg_note(far: str) -> str:
-    """The report's warning for reps of the leg away from the camera (see reps.timing_signal)."""
-    near = "left" if far == "right" else "right"
-    return (f"the {far} leg was the far one from the camera: it hides behind the {near} leg at the start "
-            f"of each lowering and the end of each raise, so its rep times and tempo are approximate "
+def far_leg_note(view: Any) -> str:
+    """The report's warning for reps of the view's far leg (see reps.timing_signal)."""
+    far = view.far_side
+    return (f"the {far} leg was the far one from the camera: it hides behind the {view.near_side} leg at the "
+            f"start of each lowering and the end of each raise, so its rep times and tempo are approximate "
             f"— film from your {far} side to time that leg precisely")
 
 
@@ -181,7 +181,7 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     if view is not None and view.view == "oblique" and occluded is not None:
         warnings.append(f"oblique camera: the knee of the far leg ({occluded}) cannot be judged from here")
     if occluded is not None and any(rep.leg == occluded for rep in reps):
-        warnings.append(far_leg_note(occluded))
+        warnings.append(far_leg_note(view))
     setup_faults = evaluate_setup(series, profile) if calibration is not None else []
     if trust is not None and not trust.get("lumbar", False):
         warnings.append("the lower back cannot be judged from this camera view, so arching is not checked")
