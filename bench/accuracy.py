@@ -38,7 +38,6 @@ import json
 import math
 import sys
 import tempfile
-import time
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable
@@ -50,9 +49,9 @@ sys.path.insert(0, str(REPO))
 sys.path.insert(0, str(REPO / "bench"))
 
 from formcheck.errors import FormcheckError  # noqa: E402
-from formcheck.pipeline import analyze_video  # noqa: E402
+from formcheck.app.analyze import analyze_video  # noqa: E402
 from truth_compare import FAULT_CODES, analysis_metrics, pooled_faults  # noqa: E402
-from formcheck.geometry import joint_angle_deg  # noqa: E402
+from formcheck.measure.geometry import joint_angle_deg  # noqa: E402
 
 # MediaPipe indices compared with the truth: shoulders, hips, knees, ankles, heels
 BODY_LANDMARKS = (11, 12, 23, 24, 25, 26, 27, 28, 29, 30)

@@ -20,7 +20,7 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from formcheck.live import LiveOptions, run_live  # noqa: E402
+from formcheck.app.live import LiveOptions, run_live  # noqa: E402
 
 
 def main(argv: list[str] | None = None) -> int:

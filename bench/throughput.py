@@ -57,8 +57,8 @@ def run_bare(clip: Path, stride: int) -> dict[str, Any]:
     import mediapipe as mp
     from mediapipe.tasks.python import BaseOptions, vision
 
-    from formcheck.model import resolve_model_path
-    from formcheck.video import VideoFileSource
+    from formcheck.pose.model import resolve_model_path
+    from formcheck.io.sources import VideoFileSource
 
     source = VideoFileSource(clip)
     started = time.perf_counter()
@@ -79,14 +79,14 @@ def run_bare(clip: Path, stride: int) -> dict[str, Any]:
 
 def accepts_write_video() -> bool:
     """True when this build's analyze_video can write the annotated video."""
-    from formcheck.pipeline import analyze_video
+    from formcheck.app.analyze import analyze_video
 
     return "write_video" in inspect.signature(analyze_video).parameters
 
 
 def run_analyze(clip: Path, stride: int, video: bool) -> dict[str, Any]:
     """The whole analysis into a temporary folder (model load included in the wall time)."""
-    from formcheck.pipeline import analyze_video
+    from formcheck.app.analyze import analyze_video
 
     extra = {"write_video": video} if accepts_write_video() else {}
     with tempfile.TemporaryDirectory() as out:
@@ -204,8 +204,8 @@ def main(argv: list[str] | None = None) -> int:
         parser.error("--runs must be at least 1")
 
     from formcheck.errors import FormcheckError
-    from formcheck.stride import default_stride
-    from formcheck.video import VideoFileSource
+    from formcheck.measure.stride import default_stride
+    from formcheck.io.sources import VideoFileSource
 
     try:
         info = VideoFileSource(args.clip).info

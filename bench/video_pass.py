@@ -19,10 +19,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from formcheck.annotate import annotate_outputs  # noqa: E402
-from formcheck.pipeline import MAX_ANALYSIS_SIDE_PX, analyze_video  # noqa: E402
+from formcheck.app.annotate import annotate_outputs  # noqa: E402
+from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX, analyze_video  # noqa: E402
 from formcheck.profiles import get_profile  # noqa: E402
-from formcheck.stages import StageTimer  # noqa: E402
+from formcheck.core.stages import StageTimer  # noqa: E402
 
 DEFAULT_CLIPS = (REPO / "samples" / "heel_tap_clean_right.mp4", REPO / "samples" / "heel_tap_arching.mp4")
 

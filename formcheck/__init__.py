@@ -5,9 +5,12 @@ The public API is re-exported here so users write ``formcheck.X``; heavy parts
 """
 
 from formcheck.errors import CameraError, FormcheckError, ModelError, VideoError
-from formcheck.landmarks import LANDMARK_NAMES, Landmark, Pose
-from formcheck.model import resolve_model_path
-from formcheck.video import CameraSource, Frame, ReplaySource, VideoFileSource, VideoInfo
+from formcheck.core.landmarks import LANDMARK_NAMES, Landmark
+from formcheck.core.pose import Pose
+from formcheck.pose.model import resolve_model_path
+from formcheck.io.live_sources import CameraSource, ReplaySource
+from formcheck.core.frame import Frame, VideoInfo
+from formcheck.io.sources import VideoFileSource
 
 __version__ = "0.1.0"
 

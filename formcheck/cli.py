@@ -103,7 +103,7 @@ def _camera_index(text: str) -> int:
 
 def run_analyze(args: argparse.Namespace) -> int:
     """``formcheck analyze``: run the pipeline and say where the outputs are."""
-    from formcheck.pipeline import analyze_video
+    from formcheck.app.analyze import analyze_video
 
     stride = parse_stride(args.stride)
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
@@ -124,8 +124,8 @@ def run_live_command(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from formcheck.errors import CameraError
-    from formcheck.live import LiveOptions, run_live
-    from formcheck.pipeline import NoPersonError
+    from formcheck.app.live import LiveOptions, run_live
+    from formcheck.app.analyze import NoPersonError
 
     options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
                           exercise=args.exercise, out_dir=Path(args.out) if args.out else None,

@@ -52,7 +52,7 @@ def make_video(tmp_path: Path, ffmpeg: str) -> MakeVideo:
 @pytest.fixture(scope="session")
 def image_estimator() -> Iterator[object]:
     """One IMAGE-mode estimator shared by tests that look at single pictures."""
-    from formcheck.pose import PoseEstimator
+    from formcheck.pose.estimator import PoseEstimator
 
     with PoseEstimator(mode="image") as estimator:
         yield estimator
@@ -60,7 +60,7 @@ def image_estimator() -> Iterator[object]:
 
 def first_frames(path: Path, count: int) -> list[np.ndarray]:
     """The first ``count`` RGB frames of a video."""
-    from formcheck.video import VideoFileSource
+    from formcheck.io.sources import VideoFileSource
 
     frames = []
     for frame in VideoFileSource(path):

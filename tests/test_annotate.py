@@ -29,16 +29,18 @@ import numpy as np
 import pytest
 
 from formcheck import cli
-from formcheck.annotate import ANNOTATED_VIDEO, BANNER_S, OverlayTimeline, annotate_outputs, fault_moments
+from formcheck.app.annotate import ANNOTATED_VIDEO, BANNER_S, annotate_outputs
+from formcheck.render.timeline import OverlayTimeline, fault_moments
 from formcheck.errors import AnnotationInterrupted
-from formcheck.overlay import DEFAULT_PALETTE, FAULT_COLOURS, Annotator
-from formcheck.pipeline import MAX_ANALYSIS_SIDE_PX, AnalysisResult, analyze_video
+from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS
+from formcheck.render.annotator import Annotator
+from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX, AnalysisResult, analyze_video
 from formcheck.profiles import get_profile
 from formcheck.report.html_report import FAULT_COLOURS as HTML_FAULT_COLOURS
 from formcheck.report.html_report import LEG_COLOURS, LUMBAR_COLOUR
-from formcheck.stages import StageTimer
-from formcheck.video import VideoFileSource
-from formcheck import video_sink
+from formcheck.core.stages import StageTimer
+from formcheck.io.sources import VideoFileSource
+from formcheck.io import video_sink
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CLIP_S = 17.0  # calibration, rep 1 (left, clean) and rep 2 (right, knee opens to ~140°)
@@ -190,7 +192,7 @@ def test_report_html_has_one_decodable_still_per_fault(analysed: AnalysisResult)
 
 
 def test_a_setup_fault_gets_a_still_and_a_link(analysed: AnalysisResult, tmp_path: Path) -> None:
-    from formcheck.rules import Fault
+    from formcheck.analysis.fault import Fault
 
     first_frame_s = float(analysed.recorder.t_s[3])
     setup = Fault("tabletop_lost", first_frame_s, 130.0, "start position is not tabletop: bend hips and knees to 90°")
@@ -238,7 +240,7 @@ def test_cli_no_video_flag_reaches_the_pipeline(analysed: AnalysisResult, monkey
         calls.append(kwargs)
         return analysed
 
-    monkeypatch.setattr("formcheck.pipeline.analyze_video", fake_analyze)
+    monkeypatch.setattr("formcheck.app.analyze.analyze_video", fake_analyze)
     assert cli.main(["analyze", "x.mp4", "--no-video", "--quiet"]) == 0
     assert cli.main(["analyze", "x.mp4", "--quiet"]) == 0
     assert [c["write_video"] for c in calls] == [False, True]
@@ -267,7 +269,7 @@ def test_without_h264_the_mp4v_fallback_is_written_and_reported(analysed: Analys
     assert warning.startswith(ANNOTATED_VIDEO)
     assert report["reps"] == json.loads(analysed.outputs["report_json"].read_text())["reps"]
     assert "not H.264" in result.outputs["report_html"].read_text(encoding="utf-8")
-    monkeypatch.setattr("formcheck.pipeline.analyze_video", lambda *a, **k: result)
+    monkeypatch.setattr("formcheck.app.analyze.analyze_video", lambda *a, **k: result)
     assert cli.main(["analyze", "x.mp4", "--quiet"]) == 0
     assert f"warning: {warning}" in capsys.readouterr().out
 
@@ -299,7 +301,7 @@ def test_ctrl_c_in_the_video_pass_keeps_the_report_and_no_video(analysed: Analys
     def interrupted(*args: Any, **kwargs: Any) -> AnalysisResult:
         raise AnnotationInterrupted("interrupted while writing the annotated video")
 
-    monkeypatch.setattr("formcheck.pipeline.analyze_video", interrupted)
+    monkeypatch.setattr("formcheck.app.analyze.analyze_video", interrupted)
     assert cli.main(["analyze", "x.mp4", "--quiet"]) == cli.EXIT_INTERRUPTED
     assert "the report is complete" in capsys.readouterr().err
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.calibration import CalibrationSettings, Calibrator
-from formcheck.landmarks import Landmark as L
-from formcheck.landmarks import Pose
+from formcheck.measure.calibration import CalibrationSettings, Calibrator
+from formcheck.core.landmarks import Landmark as L
+from formcheck.core.pose import Pose
 
 from test_geometry import supine_tabletop_px
 

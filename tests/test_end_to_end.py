@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.pipeline import analyze_video
+from formcheck.app.analyze import analyze_video
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))

@@ -5,16 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.filters import (
-    OneEuroSmoother,
-    ZeroPhaseSmoother,
-    file_smoothers,
-    fill_short_gaps,
-    finite_runs,
-    live_smoothers,
-    smooth_series,
-)
-from formcheck.measures import SIGNAL_COLUMNS, MeasureSeries
+from formcheck.measure.smoothing import OneEuroSmoother, ZeroPhaseSmoother, file_smoothers, fill_short_gaps, finite_runs, live_smoothers, smooth_series
+from formcheck.core.series import SIGNAL_COLUMNS, MeasureSeries
 
 
 def frame_times(fps: float, seconds: float) -> np.ndarray:

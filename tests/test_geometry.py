@@ -7,13 +7,9 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.geometry import (
-    DepthCorrection, angle_at_deg, far_leg_correction, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg,
-    hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, midpoint,
-    segment_length_px, sweep_angle_deg, trunk_length,
-)
-from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.landmarks import Landmark as L
+from formcheck.measure.geometry import DepthCorrection, angle_at_deg, far_leg_correction, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, midpoint, segment_length_px, sweep_angle_deg, trunk_length
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.core.landmarks import Landmark as L
 
 
 def supine_tabletop_px(knee_deg: float = 90.0, hip_deg: float = 90.0) -> np.ndarray:

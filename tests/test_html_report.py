@@ -15,7 +15,7 @@ import cv2
 import numpy as np
 import pytest
 
-from formcheck.measures import MeasureSeries
+from formcheck.core.series import MeasureSeries
 from formcheck.report.html_report import (FAULT_COLOURS, LEG_COLOURS, LUMBAR_COLOUR, render_report_html,
                                           write_report_html)
 
@@ -210,7 +210,7 @@ def test_written_atomically(tmp_path: Path) -> None:
 @pytest.fixture(scope="module")
 def real_analysis(tmp_path_factory: pytest.TempPathFactory) -> Any:
     """The pipeline on the arching sample (about a minute), shared by the tests below."""
-    from formcheck.pipeline import analyze_video
+    from formcheck.app.analyze import analyze_video
 
     out = tmp_path_factory.mktemp("arching")
     return analyze_video(SAMPLES / "heel_tap_arching.mp4", out, show_progress=False, write_video=False)

@@ -37,7 +37,7 @@ def test_installed_wheel_analyzes_from_another_directory(wheel: Path, tmp_path: 
                     str(wheel)], check=True, timeout=300)
     elsewhere = tmp_path / "elsewhere"
     elsewhere.mkdir()
-    where = subprocess.run([str(python), "-c", "import formcheck.model as m; print(m.resolve_model_path())"],
+    where = subprocess.run([str(python), "-c", "import formcheck.pose.model as m; print(m.resolve_model_path())"],
                            cwd=elsewhere, capture_output=True, text=True, check=True).stdout.strip()
     assert where.startswith(str(env_dir)) and where.endswith("_model/pose_landmarker_full.task")
     result = subprocess.run([str(env_dir / "bin" / "formcheck"), "analyze", str(real_clip), "--out",

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.overlay import DEFAULT_PALETTE, FAULT_COLOURS
+from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS
 
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO / "bench"))

@@ -7,17 +7,16 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.calibration import Calibration
-from formcheck.geometry import FloorLine
-from formcheck.landmarks import NUM_LANDMARKS, Pose
-from formcheck.landmarks import Landmark as L
-from formcheck.live_feedback import (
-    BANNER_HOLD_S, BODY_CUT_OFF, HOLD_STILL, NO_PERSON, READY, FramingCheck, LiveFeedback, body_cut_off, cue_words,
-)
-from formcheck.measures import SIGNAL_COLUMNS
+from formcheck.measure.calibration import Calibration
+from formcheck.measure.geometry import FloorLine
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.core.pose import Pose
+from formcheck.core.landmarks import Landmark as L
+from formcheck.app.live_feedback import BANNER_HOLD_S, BODY_CUT_OFF, HOLD_STILL, NO_PERSON, READY, FramingCheck, LiveFeedback, body_cut_off, cue_words
+from formcheck.core.series import SIGNAL_COLUMNS
 from formcheck.profiles import get_profile
-from formcheck.silhouette import TrunkAxis
-from formcheck.view import ViewAssessment
+from formcheck.measure.silhouette import TrunkAxis
+from formcheck.measure.view import ViewAssessment
 
 FPS = 15.0
 SIZE = (1280, 720)
@@ -237,7 +236,7 @@ def test_legs_together_profile_shows_one_channel_and_its_cue() -> None:
 
 
 def test_calibrator_says_ready_once_the_still_tabletop_is_long_enough() -> None:
-    from formcheck.calibration import Calibrator
+    from formcheck.measure.calibration import Calibrator
 
     calibrator = Calibrator()
     readiness = []

@@ -11,12 +11,13 @@ from typing import Callable
 import numpy as np
 import pytest
 
-import formcheck.live as live_module
+import formcheck.app.live as live_module
 from formcheck import cli
 from formcheck.errors import CameraError
-from formcheck.landmarks import Pose
-from formcheck.live import LiveOptions, run_live
-from formcheck.video import Frame, _LatestFrameSource
+from formcheck.core.pose import Pose
+from formcheck.app.live import LiveOptions, run_live
+from formcheck.core.frame import Frame
+from formcheck.io.live_sources import _LatestFrameSource
 
 from test_live_feedback import lying_pose
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from formcheck.errors import ModelError
-from formcheck.model import MODEL_ENV_VAR, check_model_file, default_model_candidates, resolve_model_path
-from formcheck.pose import PoseEstimator
+from formcheck.pose.model import MODEL_ENV_VAR, check_model_file, default_model_candidates, resolve_model_path
+from formcheck.pose.estimator import PoseEstimator
 
 
 @pytest.fixture(autouse=True)
@@ -47,7 +47,7 @@ def test_missing_model_named_by_environment(tmp_path, monkeypatch) -> None:
 
 
 def test_missing_bundled_model(monkeypatch, tmp_path) -> None:
-    monkeypatch.setattr("formcheck.model.default_model_candidates", lambda: [tmp_path / "x.task"])
+    monkeypatch.setattr("formcheck.pose.model.default_model_candidates", lambda: [tmp_path / "x.task"])
     with pytest.raises(ModelError, match="bundled pose model .* is missing"):
         resolve_model_path()
 

@@ -9,9 +9,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.landmarks import NUM_LANDMARKS, Landmark, Pose
-from formcheck.overlay import (DEFAULT_PALETTE, FAULT_COLOURS, OTHER_FAULT_COLOUR, Annotator,
-                               FaultBanner, LegState, OverlayState)
+from formcheck.core.landmarks import NUM_LANDMARKS, Landmark
+from formcheck.core.pose import Pose
+from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS, OTHER_FAULT_COLOUR
+from formcheck.render.annotator import Annotator
+from formcheck.render.state import FaultBanner, LegState, OverlayState
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 
@@ -157,7 +159,7 @@ def test_bad_image_is_refused() -> None:
 
 def test_real_frame(image_estimator, tmp_path: Path) -> None:
     """A frame of the clean-left clip, its real pose, an arching banner: drawn where expected."""
-    from formcheck.video import VideoFileSource
+    from formcheck.io.sources import VideoFileSource
 
     frame = next(f for f in VideoFileSource(SAMPLES / "heel_tap_clean_left.mp4") if f.index == 120)
     pose = image_estimator.estimate(frame)

@@ -7,9 +7,10 @@ import time
 import numpy as np
 import pytest
 
-from formcheck.landmarks import Landmark as L
-from formcheck.pose import PoseEstimator
-from formcheck.video import Frame, VideoFileSource
+from formcheck.core.landmarks import Landmark as L
+from formcheck.pose.estimator import PoseEstimator
+from formcheck.core.frame import Frame
+from formcheck.io.sources import VideoFileSource
 
 from conftest import first_frames
 
@@ -138,7 +139,7 @@ def test_ctrl_c_inside_the_model_call_is_raised_after_it() -> None:
     import os
     import signal
 
-    from formcheck.pose import _HeldInterrupt
+    from formcheck.pose.estimator import _HeldInterrupt
 
     reached_end = False
     with pytest.raises(KeyboardInterrupt):

@@ -9,8 +9,8 @@ from typing import Iterator
 import pytest
 
 from formcheck.errors import VideoError
-from formcheck.prefetch import Prefetcher
-from formcheck.video import VideoFileSource
+from formcheck.io.workers import Prefetcher
+from formcheck.io.sources import VideoFileSource
 
 
 class _Counting:

@@ -7,9 +7,9 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from formcheck.errors import VideoError
-from formcheck.geometry import angle_at_deg, joint_angle_deg, knee_angle_from_lengths_deg
-from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.video import VideoFileSource
+from formcheck.measure.geometry import angle_at_deg, joint_angle_deg, knee_angle_from_lengths_deg
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.io.sources import VideoFileSource
 
 coordinate = st.floats(min_value=-5000, max_value=5000, allow_nan=False)
 point = st.tuples(coordinate, coordinate).map(np.array)

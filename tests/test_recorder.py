@@ -7,8 +7,8 @@ from dataclasses import replace
 import numpy as np
 import pytest
 
-from formcheck.landmarks import Landmark as L
-from formcheck.recorder import MOVED_FOR_S, MeasureRecorder
+from formcheck.core.landmarks import Landmark as L
+from formcheck.measure.recorder import MOVED_FOR_S, MeasureRecorder
 
 from test_calibration import FPS, pose_at
 

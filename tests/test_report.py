@@ -10,8 +10,9 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from formcheck.measures import SIGNAL_COLUMNS, MeasureSeries
-from formcheck.report.frames_csv import FrameTable, frames_csv_header, write_frames_csv
+from formcheck.core.series import SIGNAL_COLUMNS, MeasureSeries
+from formcheck.measure.frame_table import FrameTable
+from formcheck.report.frames_csv import frames_csv_header, write_frames_csv
 from formcheck.report.json_report import (
     SCHEMA_VERSION, ReportInputs, SourceInfo, build_report, rep_entry, write_report_json,
 )

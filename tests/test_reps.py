@@ -11,10 +11,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from formcheck.filters import ZeroPhaseSmoother, smooth_series
-from formcheck.measures import MeasureSeries
+from formcheck.measure.smoothing import ZeroPhaseSmoother, smooth_series
+from formcheck.core.series import MeasureSeries
 from formcheck.profiles import get_profile
-from formcheck.reps import Rep, RepSegmenter, segment_reps
+from formcheck.analysis.rep import Rep
+from formcheck.analysis.rep_machine import RepSegmenter
+from formcheck.analysis.segment import segment_reps
 
 TOP_CM = 45.0
 TOL_S = 0.15
@@ -299,7 +301,7 @@ def test_hip_angle_that_does_not_follow_the_leg_is_ignored() -> None:
 
 def test_live_one_euro_then_streaming_machine() -> None:
     """Live mode: causal One-Euro smoothing frame by frame, then the streaming machine."""
-    from formcheck.filters import OneEuroSmoother
+    from formcheck.measure.smoothing import OneEuroSmoother
 
     series = make_series(ALTERNATING, 33.0, 30000 / 1001, noise_cm=0.5, seed=3)
     smoothers = [OneEuroSmoother(1.5, 0.05) for _ in range(2)]

@@ -20,7 +20,7 @@ import numpy as np
 import pytest
 
 from formcheck.errors import CameraError
-from formcheck.video import CameraSource
+from formcheck.io.live_sources import CameraSource
 
 from test_cli import assert_one_line_error, run_cli
 
@@ -161,7 +161,7 @@ class _StallingCapture:
 
 
 def test_camera_that_stops_delivering_frames(monkeypatch) -> None:
-    monkeypatch.setattr("formcheck.video.cv2.VideoCapture", lambda *_: _StallingCapture(5))
+    monkeypatch.setattr("formcheck.io.sources.cv2.VideoCapture", lambda *_: _StallingCapture(5))
     camera = CameraSource(0, stall_timeout_s=0.3)
     frames = []
     with pytest.raises(CameraError, match="camera 0 stopped delivering frames"):

@@ -9,11 +9,14 @@ import numpy as np
 import pytest
 from test_reps import Planned, make_series
 
-from formcheck.filters import smooth_series
-from formcheck.measures import MeasureSeries
+from formcheck.measure.smoothing import smooth_series
+from formcheck.core.series import MeasureSeries
 from formcheck.profiles import PROFILES, ExerciseProfile, get_profile
-from formcheck.reps import Rep, segment_reps
-from formcheck.rules import FAULT_CODES, Fault, end_range, evaluate_rep, evaluate_setup, summarize
+from formcheck.analysis.rep import Rep
+from formcheck.analysis.segment import segment_reps
+from formcheck.analysis.fault import FAULT_CODES, Fault
+from formcheck.analysis.summary import end_range, summarize
+from formcheck.analysis.faults import evaluate_rep, evaluate_setup
 
 HEEL_TAP = get_profile("heel-tap")
 
@@ -340,10 +343,10 @@ def test_progression_advice_tolerates_timing_error() -> None:
 
 
 def test_knee_rule_of_a_both_legs_rep_ignores_the_occluded_leg() -> None:
-    from formcheck.measures import MeasureSeries
+    from formcheck.core.series import MeasureSeries
     from formcheck.profiles import get_profile
-    from formcheck.reps import Rep
-    from formcheck.rules import evaluate_rep
+    from formcheck.analysis.rep import Rep
+    from formcheck.analysis.faults import evaluate_rep
 
     t = np.arange(0, 8, 1 / 30)
     series = MeasureSeries.empty(t)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.silhouette import TILT_LEVER_TRUNK_FRAC, SilhouetteMeter, TrunkAxis, sample_contour
+from formcheck.measure.silhouette import TILT_LEVER_TRUNK_FRAC, SilhouetteMeter, TrunkAxis, sample_contour
 
 AXIS = TrunkAxis(shoulder_px=np.array([100.0, 300.0]), hip_px=np.array([300.0, 300.0]),
                  up_px=np.array([0.0, -1.0]))

@@ -8,7 +8,7 @@ import time
 import wave
 from pathlib import Path
 
-from formcheck.sound import SoundCue, write_tone
+from formcheck.app.sound import SoundCue, write_tone
 
 
 def fake_player(tmp_path: Path, exit_code: int, delay_s: float = 0.0) -> list[str]:

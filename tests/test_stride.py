@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.measures import MeasureSeries
-from formcheck.report.frames_csv import FrameTable
-from formcheck.stride import TimeInterpolation, check_stride, default_stride, expand_frame_table, expand_series
+from formcheck.core.series import MeasureSeries
+from formcheck.measure.frame_table import FrameTable
+from formcheck.measure.stride import TimeInterpolation, check_stride, default_stride, expand_frame_table, expand_series
 
 
 @pytest.mark.parametrize("fps, stride", [

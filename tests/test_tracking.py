@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.landmarks import Landmark as L
-from formcheck.tracking import PersonTracker, lying_person_score, torso_length_px
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.core.landmarks import Landmark as L
+from formcheck.pose.tracking import PersonTracker, lying_person_score, torso_length_px
 
 
 def person(shoulder_xy: tuple[float, float], hip_xy: tuple[float, float], spread: float = 80.0) -> np.ndarray:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from formcheck.errors import CameraError, VideoError
-from formcheck.video import CameraSource, ReplaySource, VideoFileSource
+from formcheck.io.live_sources import CameraSource, ReplaySource
+from formcheck.io.sources import VideoFileSource
 
 
 def test_30fps_timestamps_are_exact(make_video) -> None:

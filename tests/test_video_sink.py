@@ -10,8 +10,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from formcheck.video import VideoFileSource
-from formcheck.video_sink import ENCODERS, VideoSink
+from formcheck.io.sources import VideoFileSource
+from formcheck.io.video_sink import ENCODERS, VideoSink
 
 
 def _frame(i: int, width: int, height: int) -> np.ndarray:

@@ -5,9 +5,9 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from formcheck.landmarks import NUM_LANDMARKS
-from formcheck.landmarks import Landmark as L
-from formcheck.view import classify_view
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.core.landmarks import Landmark as L
+from formcheck.measure.view import classify_view
 
 
 def body(lateral_m: np.ndarray, trunk_m: np.ndarray, trunk_px: np.ndarray = np.array([-200.0, 0.0]),

@@ -12,32 +12,18 @@ unknown. Written in one go (vectorised formatting) through an atomic rename.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.landmarks import LANDMARK_NAMES
-from formcheck.measures import SIGNAL_COLUMNS, MeasureSeries
-from formcheck.report.atomic import AtomicTextFile
+from formcheck.core.landmarks import LANDMARK_NAMES
+from formcheck.core.series import SIGNAL_COLUMNS
+from formcheck.io.atomic import AtomicTextFile
+from formcheck.measure.frame_table import FrameTable
 
 LANDMARK_FIELDS: tuple[tuple[str, int], ...] = (
     ("x_px", 2), ("y_px", 2), ("visibility", 3), ("wx_m", 4), ("wy_m", 4), ("wz_m", 4))
 SIGNAL_DIGITS = 2
 ROWS_PER_CHUNK = 500  # rows formatted at a time (~10 MB of text objects)
-
-
-@dataclass(frozen=True)
-class FrameTable:
-    """Everything frames.csv holds, as arrays over n frames."""
-
-    series: MeasureSeries
-    frame_index: np.ndarray  # (n,)
-    people: np.ndarray  # (n,)
-    back_gap_cm: np.ndarray  # (n,)
-    xy_px: np.ndarray  # (n, 33, 2)
-    visibility: np.ndarray  # (n, 33)
-    world_m: np.ndarray  # (n, 33, 3)
-    analysed: np.ndarray | None = None  # (n,) 1/0; None: every row was analysed
 
 
 def frames_csv_header() -> list[str]:

@@ -18,9 +18,10 @@ from typing import Any, Iterable, Mapping, Sequence
 
 import numpy as np
 
-from formcheck.measures import MeasureSeries
+from formcheck.analysis.fault import fault_key
+from formcheck.core.series import MeasureSeries
 from formcheck.profiles import get_profile
-from formcheck.report.atomic import AtomicTextFile
+from formcheck.io.atomic import AtomicTextFile
 
 # Colours as data (hex): legs match the overlay (left cyan, right pink); faults match its banners.
 LEG_COLOURS: Mapping[str, str] = {"left": "#0891b2", "right": "#db2777", "both": "#475569"}
@@ -346,9 +347,8 @@ _STILL_KEY = re.compile(r"(?:rep(\d+)|setup)-(\w+)")
 
 
 def still_key(fault: Mapping[str, Any]) -> str:
-    """The stills key of a fault from :func:`_all_faults`: ``rep3-arching`` or ``setup-tabletop_lost``."""
-    rep = fault.get("rep")
-    return f"{'setup' if rep is None else f'rep{rep}'}-{fault.get('code')}"
+    """The stills key of a fault from :func:`_all_faults` (:func:`~formcheck.analysis.fault.fault_key`)."""
+    return fault_key(fault.get("rep"), str(fault.get("code")))
 
 
 def _stills(report: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> str:

@@ -17,8 +17,9 @@ from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
 
-from formcheck.measures import LEGS, MeasureSeries
-from formcheck.report.atomic import AtomicTextFile
+from formcheck.core.legs import LEGS
+from formcheck.core.series import MeasureSeries
+from formcheck.io.atomic import AtomicTextFile
 
 SCHEMA_VERSION = 1
 

@@ -19,10 +19,11 @@ from typing import Any, Literal
 import numpy as np
 
 from formcheck.errors import ModelError
-from formcheck.landmarks import NUM_LANDMARKS, Pose
-from formcheck.model import resolve_model_path
-from formcheck.tracking import PersonTracker
-from formcheck.video import Frame
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.core.pose import Pose
+from formcheck.pose.model import resolve_model_path
+from formcheck.pose.tracking import PersonTracker
+from formcheck.core.frame import Frame
 
 Mode = Literal["image", "video", "live"]
 MODES: tuple[str, ...] = ("image", "video", "live")
@@ -240,8 +241,11 @@ class PoseEstimator:
         """Release the model (safe to call twice)."""
         if not self._closed:
             self._closed = True
-            self._landmarker.close()
-            self._muted.stop()
+            self._muted.start()  # closing prints "DestroyAccelerator" lines on fd 2
+            try:
+                self._landmarker.close()
+            finally:
+                self._muted.stop()
 
     def __enter__(self) -> PoseEstimator:
         return self

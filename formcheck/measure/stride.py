@@ -18,8 +18,8 @@ from dataclasses import dataclass, replace
 
 import numpy as np
 
-from formcheck.measures import MeasureSeries
-from formcheck.report.frames_csv import FrameTable
+from formcheck.core.series import MeasureSeries
+from formcheck.measure.frame_table import FrameTable
 
 # Analysed frames per second the automatic stride aims at (bench/accuracy.py measures
 # the accuracy at stride 1, 2, 3; bench/throughput.py the speed).

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.landmarks import Landmark as L
-from formcheck.measures import LEGS, Leg
+from formcheck.core.landmarks import Landmark as L
+from formcheck.core.legs import LEGS, Leg
 
 # (first, vertex, last) landmarks of each angle, per leg.
 ANGLES: dict[str, dict[Leg, tuple[L, L, L]]] = {

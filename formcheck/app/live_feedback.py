@@ -22,17 +22,20 @@ from typing import Literal, Mapping
 
 import numpy as np
 
-from formcheck.calibration import Calibration
-from formcheck.filters import OneEuroSmoother, live_smoothers
-from formcheck.geometry import leg_sweep_deg
-from formcheck.landmarks import Pose
-from formcheck.measures import LEGS, SIGNAL_COLUMNS
-from formcheck.overlay import FaultBanner, LegState, OverlayState
-from formcheck.pipeline import far_leg
+from formcheck.measure.calibration import Calibration
+from formcheck.measure.smoothing import OneEuroSmoother, live_smoothers
+from formcheck.measure.geometry import leg_sweep_deg
+from formcheck.core.pose import Pose
+from formcheck.core.legs import LEGS
+from formcheck.core.series import SIGNAL_COLUMNS
+from formcheck.render.state import FaultBanner, LegState, OverlayState
+from formcheck.analysis.session import far_leg
 from formcheck.profiles import ExerciseProfile
-from formcheck.reps import RepEvent, RepSegmenter
-from formcheck.rules import FAULT_CODES, arching_mask, channel_knee_deg, judged_knee_legs, knee_excess_deg
-from formcheck.view import BODY_LANDMARKS, ViewAssessment, classify_view
+from formcheck.analysis.rep import RepEvent
+from formcheck.analysis.rep_machine import RepSegmenter
+from formcheck.analysis.fault import FAULT_CODES
+from formcheck.analysis.faults import arching_mask, channel_knee_deg, judged_knee_legs, knee_excess_deg
+from formcheck.measure.view import BODY_LANDMARKS, ViewAssessment, classify_view
 
 Stage = Literal["setup", "calibrating", "counting"]
 

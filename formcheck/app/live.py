@@ -12,9 +12,7 @@ writes report.json, frames.csv and report.html.
 from __future__ import annotations
 
 import math
-import os
 import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -22,34 +20,40 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from types import FrameType
-from typing import Any, Protocol
+from typing import Any
 
 import numpy as np
 
-from formcheck.calibration import CalibrationSettings
-from formcheck.errors import CameraError, FormcheckError
-from formcheck.landmarks import Pose
-from formcheck.live_feedback import LiveFeedback
-from formcheck.measures import SIGNAL_COLUMNS
-from formcheck.overlay import Annotator
-from formcheck.pipeline import MAX_ANALYSIS_SIDE_PX, prepare_out_dir, summarise_session, write_session_outputs
-from formcheck.pose import PoseEstimator
+from formcheck.measure.calibration import CalibrationSettings
+from formcheck.errors import CameraError
+from formcheck.core.pose import Pose
+from formcheck.app.live_feedback import LiveFeedback
+from formcheck.core.series import SIGNAL_COLUMNS
+from formcheck.render.annotator import Annotator
+from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX
+from formcheck.app.outputs import prepare_out_dir, write_session_outputs
+from formcheck.analysis.session import summarise_session
+from formcheck.pose.estimator import PoseEstimator
 from formcheck.profiles import get_profile
-from formcheck.recorder import MeasureRecorder
+from formcheck.measure.recorder import MeasureRecorder
 from formcheck.report.json_report import SourceInfo
-from formcheck.sound import SoundCue
-from formcheck.video import CameraSource, Frame, ReplaySource, fit_within
+from formcheck.app.sound import SoundCue
+from formcheck.io.live_sources import CameraSource, ReplaySource
+from formcheck.core.frame import Frame
+from formcheck.io.sources import fit_within
 
 END_GRACE_S = 2.0  # at the end of the source, wait at most this long for the last result
 POLL_S = 0.01  # longest wait for a new frame before looking at keys and results again
 FPS_WINDOW_S = 2.0  # the fps in the corner counts the frames processed in this last stretch
-WINDOW_TITLE = "formcheck live"
-_KEYS = {ord("q"): "quit", ord("Q"): "quit", 27: "quit", ord(" "): "pause", ord("r"): "recalibrate",
-         ord("R"): "recalibrate"}
+from formcheck.app.window import CvWindow, Display, check_display
+
+END_GRACE_S = 2.0  # at the end of the source, wait at most this long for the last result
 
 
-class NoDisplayError(FormcheckError):
-    """A live window was asked for where there is no screen."""
+POLL_S = 0.01  # longest wait for a new frame before looking at keys and results again
+
+
+FPS_WINDOW_S = 2.0  # the fps in the corner counts the frames processed in this last stretch
 
 
 def default_live_out_dir(now: datetime | None = None) -> Path:
@@ -101,55 +105,6 @@ class LiveResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     recorder: MeasureRecorder | None = None  # every processed frame (``t_s``, ``xy_px``, segments)
-
-
-class Display(Protocol):
-    """Where the overlay goes: ``show`` an RGB image, ``poll`` a key action (or None)."""
-
-    def show(self, rgb: np.ndarray) -> None: ...
-
-    def poll(self, wait_ms: int) -> str | None: ...
-
-    def close(self) -> None: ...
-
-
-def check_display() -> None:
-    """Raise :class:`NoDisplayError` where a window cannot open (Qt would abort the process)."""
-    if sys.platform.startswith("linux") and not (os.environ.get("DISPLAY") or os.environ.get("WAYLAND_DISPLAY")):
-        raise NoDisplayError("there is no screen for the live window (DISPLAY is not set) — "
-                             "run with --no-window, or from a desktop session")
-
-
-class CvWindow:
-    """An OpenCV window; keys q / Esc quit, space pauses, r recalibrates."""
-
-    def __init__(self, title: str = WINDOW_TITLE) -> None:
-        check_display()
-        import cv2
-
-        # opencv-python points Qt at a font folder it does not ship; Qt then complains on stderr
-        fonts = Path("/usr/share/fonts/truetype/dejavu")
-        if fonts.is_dir() and not Path(os.environ.get("QT_QPA_FONTDIR", "")).is_dir():
-            os.environ["QT_QPA_FONTDIR"] = str(fonts)
-
-        self._cv2 = cv2
-        self.title = title
-        cv2.namedWindow(title, cv2.WINDOW_AUTOSIZE)
-        self._shown = False
-
-    def show(self, rgb: np.ndarray) -> None:
-        self._cv2.imshow(self.title, self._cv2.cvtColor(rgb, self._cv2.COLOR_RGB2BGR))
-        self._shown = True
-
-    def poll(self, wait_ms: int) -> str | None:
-        key = self._cv2.waitKey(max(1, wait_ms))
-        if self._shown and self._cv2.getWindowProperty(self.title, self._cv2.WND_PROP_VISIBLE) < 1:
-            return "quit"  # the window was closed
-        return _KEYS.get(key & 0xFF) if key >= 0 else None
-
-    def close(self) -> None:
-        self._cv2.destroyWindow(self.title)
-        self._cv2.waitKey(1)
 
 
 class _InterruptFlag:

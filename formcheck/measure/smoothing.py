@@ -28,7 +28,7 @@ from typing import Mapping
 import numpy as np
 from scipy.signal import butter, sosfiltfilt
 
-from formcheck.measures import SIGNAL_COLUMNS, MeasureSeries
+from formcheck.core.series import SIGNAL_COLUMNS, MeasureSeries
 
 __all__ = [
     "Smoother",

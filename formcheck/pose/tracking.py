@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.landmarks import TORSO
+from formcheck.core.landmarks import TORSO
 
 # A candidate more than this many torso lengths from the last known torso is a new person.
 MAX_JUMP_TORSO_LENGTHS = 1.0

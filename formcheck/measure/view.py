@@ -13,9 +13,9 @@ from typing import Literal
 
 import numpy as np
 
-from formcheck.geometry import HIPS, SHOULDERS, midpoint
-from formcheck.landmarks import Landmark as L
-from formcheck.measures import Leg
+from formcheck.measure.geometry import HIPS, SHOULDERS, midpoint
+from formcheck.core.landmarks import Landmark as L
+from formcheck.core.legs import Leg
 
 ViewName = Literal["side", "oblique", "above", "head_end", "feet_end", "upright", "unknown"]
 

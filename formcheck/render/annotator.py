@@ -9,46 +9,19 @@ side), so the overlay reads the same at 640×480 and 1280×720. Colours are RGB.
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
-from types import MappingProxyType
-from typing import Literal, Mapping
+from typing import Mapping
 
 import cv2
 import numpy as np
 
-from formcheck.landmarks import Landmark, Pose
+from formcheck.core.landmarks import Landmark
+from formcheck.core.pose import Pose
 
-RGB = tuple[int, int, int]
-Phase = Literal["idle", "lowering", "raising"]
+from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS, OTHER_FAULT_COLOUR, RGB, Palette
+from formcheck.render.state import FaultBanner, LegState, OverlayState
 
-# One colour per fault code (report, overlay and HTML plots use the same codes).
-FAULT_COLOURS: Mapping[str, RGB] = MappingProxyType({
-    "arching": (220, 38, 38),        # red: the back — stop here
-    "swinging": (245, 158, 11),      # amber: tempo
-    "tabletop_lost": (147, 51, 234),  # violet: the knee bend
-})
-OTHER_FAULT_COLOUR: RGB = (100, 116, 139)
-
-
-@dataclass(frozen=True)
-class Palette:
-    """Colours of everything that is not a fault banner (RGB)."""
-
-    torso: RGB = (236, 236, 236)
-    left: RGB = (0, 200, 255)     # the person's left limbs: cyan
-    right: RGB = (255, 110, 199)  # the person's right limbs: pink
-    joint: RGB = (255, 255, 255)
-    ok: RGB = (34, 197, 94)       # inside the target
-    bad: RGB = (239, 68, 68)      # outside the target
-    neutral: RGB = (203, 213, 225)
-    text: RGB = (255, 255, 255)
-    outline: RGB = (15, 23, 42)
-    panel: RGB = (15, 23, 42)
-    setup: RGB = (250, 204, 21)   # set-up instructions: yellow frame
-
-
-DEFAULT_PALETTE = Palette()
 SIDES: tuple[str, ...] = ("left", "right")
+
 
 # Skeleton segments: (from, to, side) with side "torso", "left" or "right".
 SKELETON: tuple[tuple[Landmark, Landmark, str], ...] = (
@@ -61,68 +34,15 @@ SKELETON: tuple[tuple[Landmark, Landmark, str], ...] = (
       for a, b in (("SHOULDER", "ELBOW"), ("ELBOW", "WRIST"), ("HIP", "KNEE"), ("KNEE", "ANKLE"),
                    ("ANKLE", "HEEL"), ("HEEL", "FOOT_INDEX"), ("ANKLE", "FOOT_INDEX"))),
 )
+
+
 SKELETON_JOINTS: tuple[Landmark, ...] = tuple(sorted({j for a, b, _ in SKELETON for j in (a, b)}))
 
+
 _FONT = cv2.FONT_HERSHEY_SIMPLEX
+
+
 _DESIGN_SIDE_PX = 480.0
-
-
-@dataclass(frozen=True)
-class LegState:
-    """One leg (or ``both`` for legs-together exercises) as the overlay shows it.
-
-    Attributes:
-        name: ``left``, ``right`` or ``both``.
-        knee_angle_deg: current knee angle in degrees; NaN when unknown.
-        reps: reps counted so far.
-        phase: ``idle``, ``lowering`` or ``raising``.
-        phase_elapsed_s: seconds spent in the current phase (tempo cue).
-    """
-
-    name: str
-    knee_angle_deg: float = math.nan
-    reps: int = 0
-    phase: Phase = "idle"
-    phase_elapsed_s: float = 0.0
-
-
-@dataclass(frozen=True)
-class FaultBanner:
-    """An active fault: its stable ``code`` and the coach's ``message``."""
-
-    code: str
-    message: str
-
-
-@dataclass(frozen=True, eq=False)
-class OverlayState:
-    """Everything to draw on one frame.
-
-    Attributes:
-        pose: the person (image landmarks in the pose's own pixels), or None / missing.
-        legs: one :class:`LegState` per counted leg, in display order.
-        knee_target_deg: tabletop knee angle (90°); None when the exercise does not hold it.
-        knee_tolerance_deg: allowed deviation from ``knee_target_deg`` in degrees.
-        lumbar_lift_cm: lower-back lift above the imprint baseline in cm; NaN when unknown.
-        arching_lift_cm: the lift that counts as arching, in cm.
-        tempo_target_s: coached duration of each phase in seconds (3 s down, 3 s up).
-        faults: active fault banners, most important first.
-        setup_message: a set-up instruction ("turn the camera side-on"), or None.
-        fps: processing rate in frames per second for the corner, or None.
-        latency_ms: capture-to-overlay latency in milliseconds for the corner, or None.
-    """
-
-    pose: Pose | None = None
-    legs: tuple[LegState, ...] = (LegState("left"), LegState("right"))
-    knee_target_deg: float | None = 90.0
-    knee_tolerance_deg: float = 20.0
-    lumbar_lift_cm: float = math.nan
-    arching_lift_cm: float = 1.5
-    tempo_target_s: float = 3.0
-    faults: tuple[FaultBanner, ...] = field(default_factory=tuple)
-    setup_message: str | None = None
-    fps: float | None = None
-    latency_ms: float | None = None
 
 
 class Annotator:
@@ -328,8 +248,6 @@ class Annotator:
         _text(image, text, (width - margin - size[0], height - margin), 0.46 * scale,
               self.palette.text, _thick(scale))
 
-
-# -- small drawing helpers ----------------------------------------------------------------
 
 def _pt(xy: np.ndarray) -> tuple[int, int]:
     return int(round(float(xy[0]))), int(round(float(xy[1])))

@@ -19,15 +19,14 @@ import numpy as np
 
 from dataclasses import dataclass
 
-from formcheck.calibration import Calibration, CalibrationSettings, Calibrator
-from formcheck.geometry import (
-    HEEL, HIPS, SHOULDERS, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg,
-    leg_sweep_deg, midpoint,
-)
-from formcheck.landmarks import NUM_LANDMARKS, Pose
-from formcheck.measures import LEGS, MeasureSeries
-from formcheck.report.frames_csv import FrameTable
-from formcheck.silhouette import SilhouetteMeter
+from formcheck.measure.calibration import Calibration, CalibrationSettings, Calibrator
+from formcheck.measure.geometry import HEEL, HIPS, SHOULDERS, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, midpoint
+from formcheck.core.landmarks import NUM_LANDMARKS
+from formcheck.core.pose import Pose
+from formcheck.core.legs import LEGS
+from formcheck.core.series import MeasureSeries
+from formcheck.measure.frame_table import FrameTable
+from formcheck.measure.silhouette import SilhouetteMeter
 
 _GROW_BY = 1024
 _TRUNK_POINTS = [*SHOULDERS, *HIPS]

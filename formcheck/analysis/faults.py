@@ -1,6 +1,6 @@
-"""Faults of each rep (arching, swinging, tabletop_lost), the end range and the summary.
+"""Faults of each rep (arching, swinging, tabletop_lost).
 
-Pure functions over a :class:`~formcheck.reps.Rep`, the (smoothed) measurement table
+Pure functions over a :class:`~formcheck.analysis.rep.Rep`, the (smoothed) measurement table
 and an :class:`~formcheck.profiles.ExerciseProfile`. Each rule reports at most one
 fault per code per rep: ``t_s`` is the **first** moment the fault holds (its onset, so
 the report can say where the end range is) and ``value`` is the **worst** measured value
@@ -23,28 +23,26 @@ during the rep (cm of lumbar lift, s of the shortest phase, cm of bounce, degree
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
-from typing import Literal, Mapping, Sequence
+from typing import Mapping, Sequence
 
 import numpy as np
 
-from formcheck.filters import finite_runs
-from formcheck.measures import MeasureSeries
-from formcheck.profiles import PROFILES, ExerciseProfile
-from formcheck.reps import Rep, rep_signal
+from formcheck.analysis.fault import Fault
+from formcheck.analysis.rep import Rep
+from formcheck.analysis.rep_signals import rep_signal
+from formcheck.core.series import MeasureSeries
+from formcheck.measure.smoothing import finite_runs
+from formcheck.profiles import ExerciseProfile
 
-__all__ = ["Fault", "FAULT_CODES", "arching_mask", "channel_knee_deg", "judged_knee_legs", "knee_excess_deg",
-           "evaluate_rep", "evaluate_setup", "end_range", "summarize"]
-
-FaultCode = Literal["arching", "swinging", "tabletop_lost"]
-FAULT_CODES: tuple[FaultCode, ...] = ("arching", "swinging", "tabletop_lost")
 _BOUNCE_WINDOW_S = 1.0
+
+
 _START_WINDOW_S = (-0.3, 0.1)  # around a rep's start: where its start position is read
+
+
 _SETUP_WINDOW_S = 0.5
-# A rep is slow enough for the progression advice when both phases reach this fraction of the
-# coached tempo: 0.7 × 3 s = 2.1 s, below the fastest coached phase (~2.6 s) by more than the
-# rep timing error (≤ ~0.45 s on the rendered side-view clips).
-_SLOW_ENOUGH_FRAC = 0.7
+
+
 # trust keys that gate each measure (the view classifier says "lumbar" for the silhouette
 # measures and "angles" for joint angles; tilt comes from the same silhouette as the lift)
 _TRUST_KEYS = {
@@ -52,23 +50,6 @@ _TRUST_KEYS = {
     "pelvic_tilt_deg": ("pelvic_tilt_deg", "tilt", "pelvic_tilt", "lumbar"),
     "angles": ("angles",),
 }
-
-
-@dataclass(frozen=True)
-class Fault:
-    """One fault: code, when it began (s), the measured value (see ``unit``) and a coach's words."""
-
-    code: FaultCode
-    t_s: float
-    value: float
-    message: str
-    heel_height_cm: float | None = None
-    unit: str = ""
-    hip_angle_deg: float | None = None
-
-    def to_dict(self) -> dict[str, object]:
-        """Plain values for the report (None fields left out)."""
-        return {k: v for k, v in asdict(self).items() if v is not None and v != ""}
 
 
 def _legs(rep_leg: str) -> tuple[str, ...]:
@@ -127,7 +108,7 @@ def _heel_at(series: MeasureSeries, legs: Sequence[str], i: int) -> float | None
     return min(vals) if vals else None
 
 
-def _hip_at(series: MeasureSeries, legs: Sequence[str], i: int) -> float | None:
+def hip_at(series: MeasureSeries, legs: Sequence[str], i: int) -> float | None:
     """Mean hip angle of ``legs`` at frame ``i`` (deg)."""
     vals = [float(series.hip_angle_deg(leg)[i]) for leg in legs]  # type: ignore[arg-type]
     vals = [v for v in vals if math.isfinite(v)]
@@ -198,7 +179,7 @@ def _arching(rep: Rep, series: MeasureSeries, profile: ExerciseProfile, idx: np.
         what = f"your pelvis tilted {value:.0f}°"
     where = f" when the heel was {heel:.0f} cm above the floor" if heel is not None else ""
     message = f"back lifting — stop here, that is your end range ({what}{where})"
-    return Fault("arching", float(series.t_s[i]), value, message, heel, unit, _hip_at(series, legs, i))
+    return Fault("arching", float(series.t_s[i]), value, message, heel, unit, hip_at(series, legs, i))
 
 
 def _swinging(rep: Rep, series: MeasureSeries, profile: ExerciseProfile) -> Fault | None:
@@ -320,104 +301,3 @@ def evaluate_setup(series: MeasureSeries, profile: ExerciseProfile, window_s: fl
     else:
         return []
     return [Fault("tabletop_lost", t0, worst, message, None, "deg")]
-
-
-def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
-              series: MeasureSeries | None = None) -> dict[str, dict[str, float]]:
-    """Per leg, where arching began: the lowest safe depth for the advice.
-
-    ``faults[k]`` are the faults of ``reps[k]``. For each leg with arching, the highest
-    heel height (cm) at an arching onset (the conservative end range), the hip angle
-    there (deg, from ``series`` when the fault has none; left out when unknown), its time
-    and rep, and how many reps arched. All values are finite (JSON-safe).
-    """
-    out: dict[str, dict[str, float]] = {}
-    for rep, rep_faults in zip(reps, faults):
-        for f in rep_faults:
-            if f.code != "arching" or f.heel_height_cm is None:
-                continue
-            hip = f.hip_angle_deg
-            if hip is None and series is not None and len(series):
-                i = int(np.argmin(np.abs(series.t_s - f.t_s)))
-                hip = _hip_at(series, _legs(rep.leg), i)
-            entry = out.get(rep.leg)
-            count = (entry["arching_reps"] if entry else 0) + 1
-            if entry is None or f.heel_height_cm > entry["heel_height_cm"]:
-                entry = {"heel_height_cm": f.heel_height_cm, "t_s": f.t_s, "rep_index": rep.index}
-                if hip is not None and math.isfinite(hip):
-                    entry["hip_angle_deg"] = hip
-            entry["arching_reps"] = count
-            out[rep.leg] = entry
-    return out
-
-
-def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
-              end_ranges: Mapping[str, Mapping[str, float]] | None = None,
-              setup_faults: Sequence[Fault] = ()) -> dict[str, object]:
-    """The report's ``summary``: reps per leg, clean reps, reps per fault code, advice sentences.
-
-    ``end_ranges`` is :func:`end_range`'s result (computed from the faults when None);
-    ``setup_faults`` (:func:`evaluate_setup`) count in ``faults`` and get their advice.
-    """
-    if len(faults_per_rep) != len(reps):
-        raise ValueError(f"faults_per_rep has {len(faults_per_rep)} entries for {len(reps)} reps")
-    counts = {"left": 0, "right": 0}
-    for rep in reps:
-        counts[rep.leg] = counts.get(rep.leg, 0) + 1
-    codes = {code: sum(any(f.code == code for f in fs) for fs in faults_per_rep) for code in FAULT_CODES}
-    for f in setup_faults:
-        codes[f.code] += 1
-    clean = sum(not fs for fs in faults_per_rep)
-    ranges = end_ranges if end_ranges is not None else end_range(reps, faults_per_rep)
-    return {"reps": counts, "clean_reps": clean, "faults": codes,
-            "advice": _advice(reps, faults_per_rep, profile, ranges, codes, bool(setup_faults))}
-
-
-def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
-            ranges: Mapping[str, Mapping[str, float]], codes: Mapping[str, int], bad_setup: bool) -> list[str]:
-    if not reps:
-        return ["No reps were counted: lie side-on to the camera, start in tabletop, "
-                "and lower one heel slowly toward the floor."]
-    advice: list[str] = []
-    if bad_setup:
-        advice.append("Start each set from tabletop: hips and knees at 90°, shins parallel to the floor.")
-    for leg in ("left", "right", "both"):
-        if leg in ranges:
-            r = ranges[leg]
-            name = "Both legs" if leg == "both" else f"{leg.capitalize()} leg"
-            hip = r.get("hip_angle_deg", math.nan)
-            at_hip = f" (hip angle {hip:.0f}°)" if hip is not None and math.isfinite(hip) else ""
-            advice.append(f"{name}: your back lifted when the heel was {r['heel_height_cm']:.0f} cm above the "
-                          f"floor{at_hip} — stop above that; that is your end range for now.")
-    lower = float(np.mean([r.lower_s for r in reps]))
-    raise_ = float(np.mean([r.raise_s for r in reps]))
-    slow_enough = all(r.lower_s >= _SLOW_ENOUGH_FRAC * profile.target_lower_s
-                      and r.raise_s >= _SLOW_ENOUGH_FRAC * profile.target_raise_s
-                      for r in reps)
-    if codes["swinging"] or not slow_enough:
-        advice.append(f"Slow down: about {profile.target_lower_s:.0f} s down and {profile.target_raise_s:.0f} s up, "
-                      f"no bounce at the bottom (your average: {lower:.1f} s down, {raise_:.1f} s up).")
-    if codes["tabletop_lost"] - int(bad_setup) > 0:
-        if profile.knee_straight_min_deg is not None:
-            advice.append("Keep both knees straight through the whole rep.")
-        else:
-            advice.append(f"Keep the {profile.knee_target_deg or 90:.0f}° knee bend through the whole rep: "
-                          "the lever must not change.")
-    full = all(_depth_frac(r) >= profile.full_depth_frac for r in reps)
-    if not any(faults_per_rep) and not bad_setup and full and slow_enough:
-        nxt = PROFILES.get(profile.next_profile) if profile.next_profile else None
-        if nxt is not None:
-            advice.append(f"Every rep was clean at full depth and a ~{profile.target_lower_s:.0f} s tempo: "
-                          f"progress to {nxt.name} ({nxt.description}).")
-        else:
-            advice.append("Every rep was clean at full depth and a slow tempo: this is the top progression; "
-                          "build to 3 sets of 10–12 slow reps.")
-    elif not any(faults_per_rep) and not full:
-        advice.append("Clean reps: lower a little further each session while the back stays imprinted.")
-    return advice
-
-
-def _depth_frac(rep: Rep) -> float:
-    """Depth of a rep as a fraction of its tabletop heel height."""
-    base = rep.baseline_cm if math.isfinite(rep.baseline_cm) else rep.depth_cm + rep.heel_height_min_cm
-    return rep.depth_cm / base if base > 0 else 0.0

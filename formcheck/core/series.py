@@ -8,13 +8,11 @@ and the rules read it. Legs are the person's anatomical ``left`` / ``right``.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Iterator, Literal
+from typing import Iterator
 
 import numpy as np
 
-Leg = Literal["left", "right"]
-LEGS: tuple[Leg, Leg] = ("left", "right")
-RepLeg = Literal["left", "right", "both"]
+from formcheck.core.legs import Leg
 
 # The per-frame columns of the contract's frames.csv, in order (besides t_s and detected).
 SIGNAL_COLUMNS: tuple[str, ...] = (

@@ -11,7 +11,7 @@ from formcheck.errors import ModelError
 MODEL_FILENAME = "pose_landmarker_full.task"
 MODEL_ENV_VAR = "FORMCHECK_MODEL"
 BUNDLE_MEMBERS = frozenset({"pose_detector.tflite", "pose_landmarks_detector.tflite"})
-_PACKAGE_DIR = Path(__file__).resolve().parent
+_PACKAGE_DIR = Path(__file__).resolve().parents[1]  # formcheck/
 REBUILD_HINT = "rebuild it with models/build_pose_task.sh or reinstall formcheck"
 
 

@@ -19,17 +19,12 @@ from typing import Any
 import numpy as np
 from scipy.ndimage import median_filter
 
-from formcheck.geometry import (
-    HIPS, SHOULDERS, DepthCorrection, FloorLine, far_leg_correction, floor_line, joint_angle_deg, midpoint,
-    segment_length_px,
-)
-from formcheck.landmarks import Landmark as L
-from formcheck.landmarks import Pose
-from formcheck.measures import LEGS, Leg
-from formcheck.silhouette import (
-    MASK_THRESHOLD, SilhouetteBaseline, SilhouetteMeter, TrunkAxis, sample_contour,
-)
-from formcheck.view import ViewAssessment, classify_view
+from formcheck.measure.geometry import HIPS, SHOULDERS, DepthCorrection, FloorLine, far_leg_correction, floor_line, joint_angle_deg, midpoint, segment_length_px
+from formcheck.core.landmarks import Landmark as L
+from formcheck.core.pose import Pose
+from formcheck.core.legs import LEGS, Leg
+from formcheck.measure.silhouette import MASK_THRESHOLD, SilhouetteBaseline, SilhouetteMeter, TrunkAxis, sample_contour
+from formcheck.measure.view import ViewAssessment, classify_view
 
 KEY_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE,
               L.LEFT_ANKLE, L.RIGHT_ANKLE)
