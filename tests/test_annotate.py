@@ -34,7 +34,8 @@ from formcheck.render.timeline import OverlayTimeline, fault_moments
 from formcheck.errors import AnnotationInterrupted
 from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS
 from formcheck.render.annotator import Annotator
-from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX, AnalysisResult, analyze_video
+from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX, analyze_video
+from formcheck.app.result import AnalysisResult
 from formcheck.profiles import get_profile
 from formcheck.report.html_report import FAULT_COLOURS as HTML_FAULT_COLOURS
 from formcheck.report.html_report import LEG_COLOURS, LUMBAR_COLOUR

@@ -11,13 +11,12 @@ from __future__ import annotations
 import os
 import time
 from array import array
-from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 
-from formcheck.analysis.session import SessionResult, summarise_session
+from formcheck.analysis.session import summarise_session
+from formcheck.app.result import AnalysisResult
 from formcheck.app.outputs import default_out_dir, prepare_out_dir, write_session_outputs
 from formcheck.app.annotate import annotate_outputs
 from formcheck.measure.calibration import CalibrationSettings
@@ -27,12 +26,9 @@ from formcheck.io.workers import Prefetcher
 from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.app.progress import ProgressBar
 from formcheck.measure.recorder import MeasureRecorder
-from formcheck.measure.frame_table import FrameTable
 from formcheck.report.json_report import SourceInfo
-from formcheck.core.stages import StageTimer
 from formcheck.measure.stride import check_stride, default_stride, expand_frame_table
 from formcheck.io.sources import VideoFileSource, fit_within
-from formcheck.core.frame import VideoInfo
 
 FRAMES_CSV = "frames.csv"
 REPORT_JSON = "report.json"
@@ -54,33 +50,6 @@ class NoPersonError(FormcheckError):
     """The whole video was analysed and nobody was found."""
 
     exit_code = 3
-
-
-@dataclass
-class AnalysisResult:
-    """What an analysis produced and how it went."""
-
-    source: VideoInfo
-    out_dir: Path
-    frames_analysed: int = 0  # run through the pose model
-    frames_detected: int = 0
-    frames_read: int = 0  # decoded (every ``stride``-th of them analysed)
-    stride: int = 1
-    elapsed_s: float = 0.0
-    complete: bool = False
-    outputs: dict[str, Path] = field(default_factory=dict)
-    session: SessionResult | None = None
-    report: dict[str, Any] = field(default_factory=dict)
-    warnings: list[str] = field(default_factory=list)  # about the source, for the report
-    recorder: MeasureRecorder | None = None  # raw per-frame landmarks (``xy_px``, ``t_s``, …)
-    stages: StageTimer = field(default_factory=StageTimer)  # seconds per stage (bench/throughput.py)
-    stills: dict[str, bytes] = field(default_factory=dict)  # JPEG per fault moment ("rep3-arching")
-    frames: FrameTable | None = None  # what frames.csv holds: every frame read, ``analysed`` 1/0
-
-    @property
-    def detection_rate(self) -> float:
-        """Fraction of analysed frames in which the person was found."""
-        return self.frames_detected / self.frames_analysed if self.frames_analysed else 0.0
 
 
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,

@@ -28,7 +28,7 @@ import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Sequence
+from typing import Any, Sequence
 
 import numpy as np
 
@@ -36,6 +36,8 @@ from formcheck.errors import AnnotationInterrupted, FormcheckError
 from formcheck.render.annotator import Annotator
 from formcheck.profiles import ExerciseProfile
 from formcheck.app.progress import ProgressBar
+from formcheck.app.result import AnalysisResult
+from formcheck.measure.recorder import MeasureRecorder
 from formcheck.report.html_report import write_report_html
 from formcheck.report.json_report import write_report_json
 from formcheck.core.stages import StageTimer
@@ -44,9 +46,6 @@ from formcheck.io.video_sink import ENCODERS, VideoSink
 from formcheck.render.stills import jpeg_still
 from formcheck.render.timeline import FaultMoment, OverlayTimeline, fault_moments
 
-if TYPE_CHECKING:  # pipeline imports this module
-    from formcheck.app.analyze import AnalysisResult
-    from formcheck.measure.recorder import MeasureRecorder
 
 ANNOTATED_VIDEO = "annotated.mp4"
 BANNER_S = 1.5  # a fault banner stays this long from the fault's time
