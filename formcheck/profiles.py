@@ -1,47 +1,55 @@
-"""Exercise profiles: every threshold of the rep machine and the rules, as data.
+"""Exercise profiles: every threshold and time constant of the analysis, as data.
 
-One frozen :class:`ExerciseProfile` per exercise, registered in :data:`PROFILES`.
-The seed's numbers: 3 s down and 3 s up, tabletop at 90°, arching measured above the
-person's own imprint baseline.
+One frozen :class:`ExerciseProfile` per exercise, registered in :data:`PROFILES`. The
+seed's numbers: 3 s down and 3 s up, tabletop at 90°, arching measured above the
+person's own imprint baseline. Times are seconds, never frames, so they hold at any frame
+rate and stride. The three profiles differ only where the table says so; every other
+field is shared (its default).
 
-| field                     | heel-tap | leg-extension | straight-leg | unit |
-|---------------------------|----------|---------------|--------------|------|
-| legs_together             | False    | False         | True         |      |
-| knee_target_deg           | 90       | None          | None         | deg  |
-| knee_tolerance_deg        | 20       | 20            | 20           | deg  |
-| knee_straight_min_deg     | None     | None          | 150          | deg  |
-| start_knee_deg            | 90       | 90            | None         | deg  |
-| start_hip_tolerance_deg   | 25       | 25            | 25           | deg  |
-| knee_fault_min_s          | 0.3      | 0.3           | 0.3          | s    |
-| target_lower_s / raise_s  | 3.0      | 3.0           | 3.0          | s    |
-| min_lower_s / min_raise_s | 1.8      | 1.8           | 1.8          | s    |
-| bounce_cm                 | 2.0      | 2.0           | 3.0          | cm   |
-| arching_lift_cm           | 1.5      | 1.5           | 1.5          | cm   |
-| arching_tilt_deg          | 8        | 8             | 8            | deg  |
-| arching_min_s             | 0.2      | 0.2           | 0.2          | s    |
-| min_depth_frac            | 0.4      | 0.4           | 0.4          |      |
-| full_depth_frac           | 0.75     | 0.65          | 0.7          |      |
-| rep_start_frac            | 0.2      | 0.2           | 0.2          |      |
-| rep_end_frac              | 0.1      | 0.1           | 0.1          |      |
-| bottom_rise_frac          | 0.08     | 0.08          | 0.08         |      |
-| max_gap_s                 | 1.0      | 1.0           | 1.0          | s    |
-| max_rep_s                 | 20       | 20            | 20           | s    |
-| next_profile              | leg-extension | straight-leg | None    |      |
+| field                      | heel-tap | leg-extension | straight-leg | unit |
+|----------------------------|----------|---------------|--------------|------|
+| legs_together              | False    | False         | True         |      |
+| knee_target_deg            | 90       | None          | None         | deg  |
+| knee_straight_min_deg      | None     | None          | 150          | deg  |
+| start_knee_deg             | 90       | 90            | None         | deg  |
+| bounce_cm                  | 2.0      | 2.0           | 3.0          | cm   |
+| full_depth_frac            | 0.75     | 0.65          | 0.7          |      |
+| next_profile               | leg-extension | straight-leg | None    |      |
+
+Shared by all three:
+
+| group | fields (default) |
+|---|---|
+| knee (tabletop_lost) | knee_tolerance_deg 20, knee_fault_min_s 0.3 |
+| start position | start_hip_deg 90, start_hip_tolerance_deg 25, start_window_before_s 0.3, start_window_after_s 0.1, setup_window_s 0.5 |
+| tempo (swinging) | target_lower_s / target_raise_s 3.0, min_lower_s / min_raise_s 1.8, bounce_window_s 1.0, slow_enough_frac 0.7 |
+| back (arching) | arching_lift_cm 1.5, arching_tilt_deg 8, arching_tilt_lift_frac 0.5, arching_min_s 0.2 |
+| reps | min_depth_frac 0.4, rep_start_frac 0.2, rep_end_frac 0.1, bottom_rise_frac 0.08, max_gap_s 1.0, max_rep_s 20 |
+| rep baseline | baseline_still_window_s 1.0, baseline_still_spread_cm 3.0, baseline_still_trend_cm 1.0, baseline_min_cm 15, baseline_adapt_frac 0.25, baseline_learn_every_s 0.1, baseline_fallback_s 3.0 |
+| rep end and timing | settle_speed_cm_s 3.0, settle_window_s 0.3, far_end_wait_s 1.5, rep_history_s 4.0, rep_plateau_s 1.5, timing_angle_min_deg 20, timing_angle_min_known 0.8, timing_angle_max_disagree_s 1.0 |
+| calibration | still_min_s 1.0, still_max_s 2.0, calibration_search_s 15, still_tolerance_frac 0.08, calibration_knee_range_deg 30, calibration_straight_margin_deg 15, calibration_hip_range_deg 35 |
+| session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0 |
+| feedback | banner_live_s 3.0, banner_video_s 1.5 |
 
 Swinging threshold: the coached phase is 3 s; rushed reps take about 1 s. The minimum
 phase (1.8 s) sits about mid-way between the slowest rushed phase (~1.1 s) and the
 fastest acceptable one (~2.6 s), so a phase timed up to ~0.7 s off still lands on the right
-side (rep timing is within ~0.45 s on the rendered side-view clips, far leg included;
-a rushed rep's raise includes its bounce and reads up to ~1.45 s).
+side. A rep is slow enough for the progression advice when both phases reach
+``slow_enough_frac`` of the coached tempo (0.7 × 3 s = 2.1 s).
 
-Fractions: ``rep_start_frac`` and ``min_depth_frac`` are of the tabletop heel height
-(baseline); ``rep_end_frac`` is of the rep's depth; ``bottom_rise_frac`` is of the baseline.
+Fractions: ``rep_start_frac``, ``min_depth_frac`` and ``bottom_rise_frac`` are of the
+tabletop heel height (baseline); ``rep_end_frac`` is of the rep's depth;
+``arching_tilt_lift_frac`` of ``arching_lift_cm`` (a tilt counts only with that much lift,
+or with the lift unknown); ``still_tolerance_frac`` and ``moved_trunk_frac`` of the trunk
+length; ``timing_angle_min_known`` of a rep's frames.
 """
 
 from __future__ import annotations
 
 import math
 from dataclasses import dataclass, fields
+
+from formcheck.core.legs import RepLeg
 
 __all__ = ["ExerciseProfile", "PROFILES", "DEFAULT_PROFILE", "get_profile"]
 
@@ -72,6 +80,40 @@ class ExerciseProfile:
         bottom_rise_frac: it confirms the bottom when the heel rises this fraction of the baseline.
         max_gap_s: a rep interrupted by missing data longer than this is dropped.
         max_rep_s: a rep still open after this long is dropped.
+        start_hip_deg: hip angle of the start position (thighs vertical).
+        start_window_before_s, start_window_after_s: around a rep's start, where its start
+            position is read.
+        setup_window_s: the first seconds with knees seen, judged as the start position.
+        bounce_window_s: a heel rebound is looked for this long after the bottom.
+        slow_enough_frac: both phases at least this fraction of the coached tempo: slow enough.
+        arching_tilt_lift_frac: a tilt above ``arching_tilt_deg`` counts with at least this
+            fraction of ``arching_lift_cm`` of lift (or the lift unknown).
+        baseline_*: learning a channel's tabletop heel height from a still stretch while idle
+            (window, 10–90 % spread, trend between its quarters, lowest plausible value, the
+            largest change accepted as a fraction, how often it is checked, and after how
+            long without a still stretch the 90th percentile is used).
+        settle_speed_cm_s, settle_window_s: a heel this slow over this window near the
+            baseline has settled (ends a rep).
+        far_end_wait_s: the far leg's rep end waits at most this long for its timing signal.
+        rep_history_s: history kept before a rep's start for its time fit.
+        rep_plateau_s: the offline refit of a rep also sees this long after its end.
+        timing_angle_min_deg, timing_angle_min_known, timing_angle_max_disagree_s: a leg
+            angle times a rep when it moves at least this much, is known in this fraction of
+            the rep's frames and agrees with the heel's times this well.
+        still_min_s, still_max_s: a still start posture held this long calibrates (extended
+            up to the maximum while the person stays still).
+        calibration_search_s: without a still start posture in this long, the stillest
+            second is used (calibration not ok).
+        still_tolerance_frac: key points' spread / trunk length that still counts as still.
+        calibration_knee_range_deg, calibration_straight_margin_deg, calibration_hip_range_deg:
+            the start posture the calibration accepts: knees at ``start_knee_deg`` ± range
+            (straight legs: down to ``knee_straight_min_deg`` − margin), hips at
+            ``start_hip_deg`` ± range.
+        moved_trunk_frac, moved_for_s: the trunk shifted this fraction of its length for this
+            long: the person or the camera moved, calibrate again.
+        person_forget_s: the tracker forgets a person unmatched this long and chooses afresh.
+        banner_live_s: a live fault banner stays this long after its condition last held.
+        banner_video_s: a fault banner in the annotated video shows this long from its time.
         next_profile: the progression once every rep is clean; None at the top.
         description: one line for people.
     """
@@ -99,6 +141,40 @@ class ExerciseProfile:
     bottom_rise_frac: float = 0.08
     max_gap_s: float = 1.0
     max_rep_s: float = 20.0
+    start_hip_deg: float = 90.0
+    start_window_before_s: float = 0.3
+    start_window_after_s: float = 0.1
+    setup_window_s: float = 0.5
+    bounce_window_s: float = 1.0
+    slow_enough_frac: float = 0.7
+    arching_tilt_lift_frac: float = 0.5
+    baseline_still_window_s: float = 1.0
+    baseline_still_spread_cm: float = 3.0
+    baseline_still_trend_cm: float = 1.0
+    baseline_min_cm: float = 15.0
+    baseline_adapt_frac: float = 0.25
+    baseline_learn_every_s: float = 0.1
+    baseline_fallback_s: float = 3.0
+    settle_speed_cm_s: float = 3.0
+    settle_window_s: float = 0.3
+    far_end_wait_s: float = 1.5
+    rep_history_s: float = 4.0
+    rep_plateau_s: float = 1.5
+    timing_angle_min_deg: float = 20.0
+    timing_angle_min_known: float = 0.8
+    timing_angle_max_disagree_s: float = 1.0
+    still_min_s: float = 1.0
+    still_max_s: float = 2.0
+    calibration_search_s: float = 15.0
+    still_tolerance_frac: float = 0.08
+    calibration_knee_range_deg: float = 30.0
+    calibration_straight_margin_deg: float = 15.0
+    calibration_hip_range_deg: float = 35.0
+    moved_trunk_frac: float = 0.25
+    moved_for_s: float = 1.5
+    person_forget_s: float = 1.0
+    banner_live_s: float = 3.0
+    banner_video_s: float = 1.5
     next_profile: str | None = None
     description: str = ""
 
@@ -117,7 +193,8 @@ class ExerciseProfile:
             value = getattr(self, name)
             if value is not None and not 0 < value <= 180:
                 raise ValueError(f"ExerciseProfile.{name} must be in (0, 180] degrees or None, got {value!r}")
-        for name in ("min_depth_frac", "full_depth_frac", "rep_start_frac", "rep_end_frac", "bottom_rise_frac"):
+        for name in ("min_depth_frac", "full_depth_frac", "rep_start_frac", "rep_end_frac", "bottom_rise_frac",
+                     "slow_enough_frac", "arching_tilt_lift_frac", "baseline_adapt_frac", "timing_angle_min_known"):
             if not 0 < getattr(self, name) < 1:
                 raise ValueError(f"ExerciseProfile.{name} must be between 0 and 1, got {getattr(self, name)!r}")
         if self.rep_start_frac >= self.min_depth_frac:
@@ -127,12 +204,19 @@ class ExerciseProfile:
             target = getattr(self, name.replace("min_", "target_"))
             if getattr(self, name) > target:
                 raise ValueError(f"ExerciseProfile.{name} must not exceed {name.replace('min_', 'target_')}")
-        for name in ("knee_tolerance_deg", "arching_lift_cm", "arching_tilt_deg", "max_rep_s"):
+        if not 0 < self.still_min_s <= self.still_max_s:
+            raise ValueError(f"ExerciseProfile.still_min_s must be positive and at most still_max_s, "
+                             f"got {self.still_min_s}")
+        if self.calibration_search_s < self.still_min_s:
+            raise ValueError(f"ExerciseProfile.calibration_search_s must be at least still_min_s, "
+                             f"got {self.calibration_search_s}")
+        for name in ("knee_tolerance_deg", "arching_lift_cm", "arching_tilt_deg", "max_rep_s",
+                     "baseline_still_window_s", "settle_window_s", "still_tolerance_frac"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"ExerciseProfile.{name} must be > 0, got {getattr(self, name)!r}")
 
     @property
-    def rep_legs(self) -> tuple[str, ...]:
+    def rep_legs(self) -> tuple[RepLeg, ...]:
         """The rep channels: ``("both",)`` or ``("left", "right")``."""
         return ("both",) if self.legs_together else ("left", "right")
 

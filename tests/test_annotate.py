@@ -29,7 +29,7 @@ import numpy as np
 import pytest
 
 from formcheck import cli
-from formcheck.app.annotate import ANNOTATED_VIDEO, BANNER_S, annotate_outputs
+from formcheck.app.annotate import ANNOTATED_VIDEO, annotate_outputs
 from formcheck.render.timeline import OverlayTimeline, fault_moments
 from formcheck.errors import AnnotationInterrupted
 from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS
@@ -160,7 +160,7 @@ def test_timeline_counts_reps_phases_and_banners_from_the_session(analysed: Anal
     fault = session.faults[1][0]
     assert [b.code for b in state(fault.t_s + 0.05).faults] == [fault.code]
     assert state(fault.t_s + 0.05).faults[0].message == fault.message
-    assert state(fault.t_s + BANNER_S + 0.1).faults == ()
+    assert state(fault.t_s + get_profile().banner_video_s + 0.1).faults == ()
     # knee gauges show the smoothed series of that frame
     row = int(np.searchsorted(analysed.recorder.t_s, rep2.bottom_s))
     knee = session.series.knee_angle_deg(rep2.leg)[row]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import numpy as np
 import pytest
 
@@ -76,7 +78,7 @@ def test_settling_in_before_the_hold_is_skipped() -> None:
 
 
 def test_no_tabletop_falls_back_with_a_warning() -> None:
-    settings = CalibrationSettings(search_s=3.0)
+    settings = replace(CalibrationSettings.for_profile(), search_s=3.0)
     poses = [pose_at(i / FPS, knee_deg=160) for i in range(150)]
     calibration = run(poses, settings)
     assert not calibration.ok and "no still tabletop" in calibration.warning
@@ -91,8 +93,10 @@ def test_nobody_found_gives_no_calibration() -> None:
 
 
 def test_settings_are_validated() -> None:
-    with pytest.raises(ValueError, match="min_still_s"):
-        CalibrationSettings(min_still_s=3.0, max_still_s=2.0)
+    from formcheck.profiles import get_profile
+
+    with pytest.raises(ValueError, match="still_min_s"):
+        replace(get_profile(), still_min_s=3.0, still_max_s=2.0)
 
 
 def test_straight_leg_profile_calibrates_on_straight_knees() -> None:

@@ -7,7 +7,8 @@ import math
 import numpy as np
 import pytest
 
-from formcheck.measure.geometry import DepthCorrection, angle_at_deg, far_leg_correction, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, midpoint, segment_length_px, sweep_angle_deg, trunk_length
+from formcheck.measure.geometry import DepthCorrection, angle_at_deg, far_leg_correction, floor_line, heel_height_cm, heel_height_frac, joint_angle_deg, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, segment_length_px, sweep_angle_deg
+from formcheck.core.landmarks import midpoint, trunk_length
 from formcheck.core.landmarks import NUM_LANDMARKS
 from formcheck.core.landmarks import Landmark as L
 
@@ -75,7 +76,10 @@ def test_heel_height_above_a_level_floor() -> None:
                        joint_above_floor_px=20.0, cm_per_px=0.25)
     np.testing.assert_allclose(floor.normal_px, [0.0, -1.0], atol=1e-12)  # up is -y in images
     assert heel_height_cm(xy, floor, "left") == pytest.approx((150 - 8 + 20) * 0.25)
-    assert heel_height_frac(xy, floor, "right") == pytest.approx((150 - 8 + 20) / 200)
+    # trunk 200 px at 0.25 cm/px = 50 cm
+    assert heel_height_frac(heel_height_cm(xy, floor, "right"), floor) == pytest.approx((150 - 8 + 20) / 200)
+    far = DepthCorrection(offset_cm=5.0, gain=1.25)
+    assert heel_height_cm(xy, floor, "left", far) == pytest.approx(((150 - 8 + 20) * 0.25 - 5.0) * 1.25)
 
 
 def test_heel_height_on_a_tilted_camera_and_mirrored_view() -> None:

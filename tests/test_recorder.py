@@ -8,7 +8,10 @@ import numpy as np
 import pytest
 
 from formcheck.core.landmarks import Landmark as L
-from formcheck.measure.recorder import MOVED_FOR_S, MeasureRecorder
+from formcheck.measure.recorder import MeasureRecorder
+from formcheck.profiles import get_profile
+
+MOVED_FOR_S = get_profile().moved_for_s
 
 from test_calibration import FPS, pose_at
 

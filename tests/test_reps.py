@@ -339,7 +339,7 @@ def occlude(series: MeasureSeries, planned: list[Planned], far: str, top: float 
 
 def test_occluded_far_leg_timed_on_both_heels() -> None:
     """The far heel stalls for the first half of its lowering and the last half of its raise:
-    alone it times the rep late and short; with ``occluded_leg`` the near heel's dip fills in."""
+    alone it times the rep late and short; with ``heel_timed_leg`` the near heel's dip fills in."""
     planned = ALTERNATING
     clean = make_series(planned, 33.0, noise_cm=0.3, seed=3)
     series = smooth_series(occlude(clean, planned, "right"))
@@ -348,19 +348,19 @@ def test_occluded_far_leg_timed_on_both_heels() -> None:
     naive = [r for r in segment_reps(series, get_profile("heel-tap")) if r.leg == "right"]
     plans = [p for p in planned if p.leg == "right"]
     assert max(abs(r.start_s - p.start_s) for r, p in zip(naive, plans)) > 0.3  # the stall misleads
-    reps = segment_reps(series, get_profile("heel-tap"), occluded_leg="right")
+    reps = segment_reps(series, get_profile("heel-tap"), heel_timed_leg="right")
     assert_matches(reps, planned, tol_s=0.2, depth_tol_cm=2.0)
 
 
-def test_occluded_leg_must_be_a_leg() -> None:
+def test_heel_timed_leg_must_be_a_leg() -> None:
     series = make_series(ALTERNATING, 33.0)
-    with pytest.raises(ValueError, match="occluded_leg"):
-        segment_reps(series, get_profile("heel-tap"), occluded_leg="both")
-    assert segment_reps(series, get_profile("heel-tap"), occluded_leg=None) == segment_reps(
+    with pytest.raises(ValueError, match="heel_timed_leg"):
+        segment_reps(series, get_profile("heel-tap"), heel_timed_leg="both")
+    assert segment_reps(series, get_profile("heel-tap"), heel_timed_leg=None) == segment_reps(
         series, get_profile("heel-tap"))
 
 
-def test_streaming_occluded_leg() -> None:
+def test_streaming_heel_timed_leg() -> None:
     """The streaming machine times the occluded far leg on both heels too (live feedback)."""
     planned = ALTERNATING
     clean = make_series(planned, 33.0, noise_cm=0.3, seed=3)
@@ -375,15 +375,15 @@ def test_streaming_occluded_leg() -> None:
         return [r for r in machine.reps if r.leg == "right"]
 
     plans = [p for p in planned if p.leg == "right"]
-    naive, fixed = stream(), stream(occluded_leg="right")
+    naive, fixed = stream(), stream(heel_timed_leg="right")
     assert len(naive) == len(fixed) == len(plans)
     assert max(abs(r.start_s - p.start_s) for r, p in zip(naive, plans)) > 0.3
     for rep, plan in zip(fixed, plans):
         assert rep.start_s == pytest.approx(plan.start_s, abs=0.2)
         assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.2)
         assert rep.end_s == pytest.approx(plan.end_s, abs=0.3)  # the raise is fitted without the plateau after it
-    with pytest.raises(ValueError, match="occluded_leg"):
-        RepSegmenter(get_profile("heel-tap"), occluded_leg="far")
+    with pytest.raises(ValueError, match="heel_timed_leg"):
+        RepSegmenter(get_profile("heel-tap"), heel_timed_leg="far")
 
 
 def test_sweep_angle_times_the_reps_when_given() -> None:
@@ -402,6 +402,6 @@ def test_sweep_angle_times_the_reps_when_given() -> None:
     assert_matches(on_heel, lagged)
     on_sweep = segment_reps(series, get_profile("heel-tap"), sweep_deg=sweep)
     assert_matches(on_sweep, planned)
-    far_right = segment_reps(series, get_profile("heel-tap"), occluded_leg="right", sweep_deg=sweep)
+    far_right = segment_reps(series, get_profile("heel-tap"), heel_timed_leg="right", sweep_deg=sweep)
     assert far_right[0].start_s == pytest.approx(2.0, abs=TOL_S)
     assert far_right[1].start_s == pytest.approx(9.9, abs=TOL_S)

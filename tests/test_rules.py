@@ -16,15 +16,26 @@ from formcheck.analysis.rep import Rep
 from formcheck.analysis.segment import segment_reps
 from formcheck.analysis.fault import FAULT_CODES, Fault
 from formcheck.analysis.summary import end_range, summarize
-from formcheck.analysis.faults import evaluate_rep, evaluate_setup
+from formcheck.analysis.judge import judge_session
+from formcheck.measure.view import ViewAssessment, ViewTrust
 
 HEEL_TAP = get_profile("heel-tap")
 
 
+def side_view(trust: ViewTrust = ViewTrust()) -> ViewAssessment:
+    """A side view from the left with the given trust."""
+    return ViewAssessment("side", "left", None, 0.0, 0.6, trust)
+
+
 def reps_and_faults(series: MeasureSeries, profile: ExerciseProfile = HEEL_TAP,
-                    trust: dict[str, bool] | None = None) -> tuple[list[Rep], list[list[Fault]]]:
+                    trust: ViewTrust | None = None) -> tuple[list[Rep], list[list[Fault]]]:
     reps = segment_reps(series, profile)
-    return reps, [evaluate_rep(rep, series, profile, trust) for rep in reps]
+    view = side_view(trust) if trust is not None else None
+    return reps, judge_session(series, reps, profile, view).faults
+
+
+def setup_faults(series: MeasureSeries, profile: ExerciseProfile) -> list[Fault]:
+    return judge_session(series, [], profile).setup_faults
 
 
 def codes(faults: list[Fault]) -> list[str]:
@@ -129,9 +140,10 @@ def test_arching_flagged_at_its_onset() -> None:
 def test_arching_jitter_and_untrusted_not_flagged() -> None:
     reps, faults = reps_and_faults(arching_series(0.0, jitter_cm=0.5))
     assert faults == [[], []]
-    for trust in ({"lumbar_lift_cm": False, "pelvic_tilt_deg": False}, {"lumbar": False, "angles": True}):
-        reps, faults = reps_and_faults(arching_series(3.0), trust=trust)
-        assert faults == [[], []]
+    reps, faults = reps_and_faults(arching_series(3.0), trust=ViewTrust(lumbar=False))
+    assert faults == [[], []]
+    reps, faults = reps_and_faults(arching_series(3.0), trust=ViewTrust(angles=False))
+    assert codes(faults[0]) == ["arching"]  # the angles' trust does not gate the back
 
 
 def test_arching_brief_spike_not_flagged() -> None:
@@ -183,7 +195,7 @@ def test_knee_opening_flagged_small_wobble_not() -> None:
 
 def test_untrusted_angles_raise_no_knee_fault() -> None:
     series = knee_series(130.0)
-    reps, faults = reps_and_faults(series, trust={"angles": False, "lumbar": True})
+    reps, faults = reps_and_faults(series, trust=ViewTrust(angles=False))
     assert faults == [[], []]
 
 
@@ -198,8 +210,8 @@ def test_not_tabletop_at_rep_start() -> None:
     reps, faults = reps_and_faults(series)
     assert codes(faults[0]) == ["tabletop_lost"]
     assert faults[0][0].t_s == pytest.approx(reps[0].start_s) and "start from tabletop" in faults[0][0].message
-    assert len(evaluate_setup(series, HEEL_TAP)) == 1
-    assert evaluate_setup(make_series([Planned("left", 2.0)], 10.0), HEEL_TAP) == []
+    assert len(setup_faults(series, HEEL_TAP)) == 1
+    assert setup_faults(make_series([Planned("left", 2.0)], 10.0), HEEL_TAP) == []
 
 
 def test_straight_leg_knees_must_stay_straight() -> None:
@@ -212,7 +224,7 @@ def test_straight_leg_knees_must_stay_straight() -> None:
     assert [r.leg for r in reps] == ["both", "both"]
     assert faults[0] == [] and codes(faults[1]) == ["tabletop_lost"]
     assert faults[1][0].value == pytest.approx(130.0, abs=1.0) and "straight" in faults[1][0].message
-    assert evaluate_setup(series, profile) == []
+    assert setup_faults(series, profile) == []
 
 
 # -- end range and summary ----------------------------------------------------------
@@ -315,7 +327,7 @@ def test_planned_sample_clips(spec) -> None:  # type: ignore[no-untyped-def]
         assert rep.start_s == pytest.approx(plan.start_s, abs=0.35)
         assert rep.bottom_s == pytest.approx(plan.bottom_s, abs=0.35)
         assert rep.end_s == pytest.approx(plan.end_s, abs=0.35)
-    assert bool(evaluate_setup(series, profile)) == (scenario.setup_end_s is not None)
+    assert bool(setup_faults(series, profile)) == (scenario.setup_end_s is not None)
 
 
 @pytest.mark.parametrize(("phase_s", "swinging"), [(1.0, True), (1.5, True), (2.3, False), (3.0, False)])
@@ -346,7 +358,6 @@ def test_knee_rule_of_a_both_legs_rep_ignores_the_occluded_leg() -> None:
     from formcheck.core.series import MeasureSeries
     from formcheck.profiles import get_profile
     from formcheck.analysis.rep import Rep
-    from formcheck.analysis.faults import evaluate_rep
 
     t = np.arange(0, 8, 1 / 30)
     series = MeasureSeries.empty(t)
@@ -356,6 +367,7 @@ def test_knee_rule_of_a_both_legs_rep_ignores_the_occluded_leg() -> None:
               end_frame=210, depth_cm=60.0, heel_height_min_cm=20.0, baseline_cm=80.0)
     profile = get_profile("straight-leg")
     codes = lambda faults: [f.code for f in faults]  # noqa: E731
-    assert "tabletop_lost" in codes(evaluate_rep(rep, series, profile))
-    assert "tabletop_lost" not in codes(evaluate_rep(rep, series, profile, occluded_leg="right"))
-    assert "tabletop_lost" in codes(evaluate_rep(rep, series, profile, occluded_leg="left"))
+    judged = lambda far: judge_session(series, [rep], profile, far_leg=far).faults[0]  # noqa: E731
+    assert "tabletop_lost" in codes(judged(None))
+    assert "tabletop_lost" not in codes(judged("right"))
+    assert "tabletop_lost" in codes(judged("left"))

@@ -7,7 +7,8 @@ import pytest
 
 from formcheck.core.landmarks import NUM_LANDMARKS
 from formcheck.core.landmarks import Landmark as L
-from formcheck.pose.tracking import PersonTracker, lying_person_score, torso_length_px
+from formcheck.core.landmarks import trunk_length
+from formcheck.pose.tracking import PersonTracker, lying_person_score
 
 
 def person(shoulder_xy: tuple[float, float], hip_xy: tuple[float, float], spread: float = 80.0) -> np.ndarray:
@@ -21,7 +22,7 @@ def person(shoulder_xy: tuple[float, float], hip_xy: tuple[float, float], spread
 
 
 def test_torso_length() -> None:
-    assert torso_length_px(person((100, 200), (130, 240))) == pytest.approx(50.0)
+    assert trunk_length(person((100, 200), (130, 240))) == pytest.approx(50.0)
 
 
 def test_lying_person_outscores_a_standing_passer_by_of_similar_size() -> None:
@@ -34,24 +35,39 @@ def test_lying_person_outscores_a_standing_passer_by_of_similar_size() -> None:
 
 
 def test_tracker_keeps_the_first_choice_when_order_swaps() -> None:
-    tracker = PersonTracker()
+    tracker = PersonTracker(forget_after_s=1.0)
     a = person((100, 300), (250, 300), spread=120)
     b = person((600, 300), (700, 300), spread=60)
-    assert tracker.update(np.stack([a, b])) == 0  # bigger lying person first
-    assert tracker.update(np.stack([b + 2, a + 3])) == 1  # order swapped: follow a
-    assert tracker.update(np.stack([a + 5])) == 0
+    assert tracker.update(np.stack([a, b]), 0.0) == 0  # bigger lying person first
+    assert tracker.update(np.stack([b + 2, a + 3]), 0.1) == 1  # order swapped: follow a
+    assert tracker.update(np.stack([a + 5]), 0.2) == 0
 
 
 def test_tracker_refuses_a_jump_to_another_person_then_forgets() -> None:
-    tracker = PersonTracker(forget_after_frames=2)
+    tracker = PersonTracker(forget_after_s=0.5)
     a = person((100, 300), (250, 300))
     b = person((900, 300), (1050, 300))
-    assert tracker.update(a[None]) == 0
-    assert tracker.update(b[None]) is None  # too far: someone else
-    assert tracker.update(np.empty((0, NUM_LANDMARKS, 2))) is None
-    assert tracker.update(b[None]) == 0  # after forgetting, choose afresh
+    assert tracker.update(a[None], 0.0) == 0
+    assert tracker.update(b[None], 0.2) is None  # too far: someone else
+    assert tracker.update(np.empty((0, NUM_LANDMARKS, 2)), 0.4) is None  # still remembered at 0.4 s
+    assert tracker.update(b[None], 0.45) is None
+    assert tracker.update(np.empty((0, NUM_LANDMARKS, 2)), 0.5) is None  # unmatched for 0.5 s: forgotten
+    assert tracker.update(b[None], 0.6) == 0  # chosen afresh
+
+
+def test_tracker_forgets_after_seconds_whatever_the_frame_rate() -> None:
+    a = person((100, 300), (250, 300))
+    b = person((900, 300), (1050, 300))
+    for step_s in (1 / 60, 1 / 15):  # 60 fps, or 30 fps at stride 2: the same time to forget
+        tracker = PersonTracker(forget_after_s=1.0)
+        assert tracker.update(a[None], 0.0) == 0
+        times = np.arange(1, round(1.0 / step_s) + 1) * step_s  # up to 1 s: refused, then forgotten
+        assert all(tracker.update(b[None], t) is None for t in times)
+        assert tracker.update(b[None], times[-1] + step_s) == 0
 
 
 def test_constructor_names_bad_argument() -> None:
     with pytest.raises(ValueError, match="max_jump_torso_lengths"):
-        PersonTracker(max_jump_torso_lengths=0)
+        PersonTracker(forget_after_s=1.0, max_jump_torso_lengths=0)
+    with pytest.raises(ValueError, match="forget_after_s"):
+        PersonTracker(forget_after_s=-1.0)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+
 import numpy as np
 import pytest
 
@@ -33,7 +35,7 @@ SIDE_TRUNK = np.array([-0.5, 0.0, 0.0])  # shoulders toward −x (image left)
 def test_side_view_and_near_side(lateral, near) -> None:
     view = classify_view(*body(np.array(lateral, float), SIDE_TRUNK), (1280, 720))
     assert view.view == "side" and view.near_side == near and view.yaw_deg < 1
-    assert all(view.trust.values()) and view.advice is None
+    assert all(astuple(view.trust)) and view.advice is None
 
 
 @pytest.mark.parametrize("yaw_deg, toward, lumbar", [(30, "head", True), (30, "feet", False)])
@@ -43,7 +45,7 @@ def test_oblique_trusts_the_lumbar_measure_only_from_the_head_side(yaw_deg, towa
     trunk = 0.5 * np.array([-np.cos(np.radians(20)), 0.0, np.sin(np.radians(20)) * (-1 if toward == "head" else 1)])
     view = classify_view(*body(lateral, trunk), (1280, 720))
     assert view.view == "oblique" and view.toward == toward
-    assert view.trust["lumbar"] is lumbar and view.trust["angles"]
+    assert view.trust.lumbar is lumbar and view.trust.angles
 
 
 def test_along_the_body_from_the_feet_and_from_the_head() -> None:
@@ -51,19 +53,19 @@ def test_along_the_body_from_the_feet_and_from_the_head() -> None:
     feet = classify_view(*body(lateral, np.array([0.0, 0.1, 0.5]), np.array([0.0, -60.0])), (1280, 720))
     head = classify_view(*body(lateral, np.array([0.0, 0.1, -0.5]), np.array([0.0, 60.0])), (1280, 720))
     assert (feet.view, head.view) == ("feet_end", "head_end")
-    assert not feet.trust["angles"] and "side-on" in feet.advice
+    assert not feet.trust.angles and "side-on" in feet.advice
 
 
 def test_upright_person_filmed_side_on() -> None:
     view = classify_view(*body(np.array([0, 0, -0.3]), np.array([0.0, -0.5, 0.0]), np.array([0.0, -200.0])),
                          (1280, 720))
-    assert view.view == "upright" and not any(view.trust.values()) and "lie on your back" in view.advice
+    assert view.view == "upright" and not any(astuple(view.trust)) and "lie on your back" in view.advice
 
 
 def test_too_small_person() -> None:
     view = classify_view(*body(np.array([0, 0, -0.3]), SIDE_TRUNK, np.array([-40.0, 0.0]), extent_px=150.0),
                          (1280, 720))
-    assert view.too_small and not view.trust["lumbar"] and "closer" in view.advice
+    assert view.too_small and not view.trust.lumbar and "closer" in view.advice
 
 
 def test_nobody() -> None:

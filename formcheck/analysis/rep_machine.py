@@ -22,7 +22,7 @@ twice. ``start`` and ``bottom`` events carry the provisional times known at that
 ``end`` carries the :class:`~formcheck.analysis.rep.Rep` timed on its curve
 (:mod:`formcheck.analysis.rep_timing`).
 
-The far leg of a side view (``occluded_leg``) hides behind the near one in tabletop: its
+The far leg of a side view (``heel_timed_leg``) hides behind the near one in tabletop: its
 reps are timed on its heel plus the near heel's deviation (see
 :func:`formcheck.analysis.rep_signals.timing_signal`), never on its own angles.
 """
@@ -39,41 +39,8 @@ import numpy as np
 
 from formcheck.analysis.rep import Rep, RepEvent
 from formcheck.analysis.rep_timing import rep_times
-from formcheck.core.legs import LEGS, RepLeg, other_leg
+from formcheck.core.legs import LEGS, Leg, RepLeg, other_leg
 from formcheck.profiles import ExerciseProfile
-
-_STILL_WINDOW_S = 1.0
-
-
-_STILL_SPREAD_CM = 3.0
-
-
-_STILL_TREND_CM = 1.0
-
-
-_MIN_BASELINE_CM = 15.0
-
-
-_BASELINE_ADAPT_FRAC = 0.25
-
-
-_LEARN_FALLBACK_S = 3.0
-
-
-_SETTLE_SPEED_CM_S = 3.0
-
-
-_SETTLE_WINDOW_S = 0.3
-
-
-_OCCLUDED_END_WAIT_S = 1.5  # the occluded leg's end waits at most this long for its timing signal
-
-
-_HISTORY_BEFORE_S = 4.0
-
-
-_LEARN_EVERY_S = 0.1
-
 
 @dataclass
 class _Channel:
@@ -97,7 +64,7 @@ class _Channel:
     min_h: float = math.inf
     min_i: int = 0
     prev_end_s: float = -math.inf
-    back_since_s: float | None = None  # occluded leg: when its own heel was first back up
+    back_since_s: float | None = None  # heel-timed far leg: when its own heel was first back up
 
 
 class RepSegmenter:
@@ -108,23 +75,23 @@ class RepSegmenter:
         baseline_heel_height_cm: tabletop heel height per leg (``left``/``right``, or
             ``both``) from calibration, in cm; None, a missing leg, NaN or a value below
             15 cm (no tabletop heel is that low) to learn it.
-        occluded_leg: the far leg of a side view (``left``/``right``), None for none: its reps
+        heel_timed_leg: the far leg of a side view (``left``/``right``), None for none: its reps
             are timed on its heel plus the other heel's deviation from that leg's baseline, not
             on its hip angle (see :func:`timing_signal`).
     """
 
     def __init__(self, profile: ExerciseProfile,
                  baseline_heel_height_cm: Mapping[str, float] | None = None,
-                 occluded_leg: str | None = None) -> None:
-        if occluded_leg not in (None, "left", "right"):
-            raise ValueError(f"occluded_leg must be 'left', 'right' or None, got {occluded_leg!r}")
+                 heel_timed_leg: Leg | None = None) -> None:
+        if heel_timed_leg not in (None, "left", "right"):
+            raise ValueError(f"heel_timed_leg must be 'left', 'right' or None, got {heel_timed_leg!r}")
         self.profile = profile
-        self.occluded_leg = None if profile.legs_together else occluded_leg
+        self.heel_timed_leg = None if profile.legs_together else heel_timed_leg
         base = {}
         for leg, value in (baseline_heel_height_cm or {}).items():
             if leg not in ("left", "right", "both"):
                 raise ValueError(f"baseline_heel_height_cm has unknown leg {leg!r}; use left, right or both")
-            if value is not None and math.isfinite(value) and value >= _MIN_BASELINE_CM:
+            if value is not None and math.isfinite(value) and value >= profile.baseline_min_cm:
                 base[leg] = float(value)  # NaN or implausibly low (< 15 cm): learned instead
         if profile.legs_together and "both" not in base and ("left" in base or "right" in base):
             base["both"] = float(np.mean([base[k] for k in LEGS if k in base]))
@@ -133,12 +100,12 @@ class RepSegmenter:
         self._last_t = -math.inf
         self.reps: list[Rep] = []
 
-    def baseline_cm(self, leg: str) -> float | None:
+    def baseline_cm(self, leg: RepLeg) -> float | None:
         """The current tabletop heel height of a channel (cm), None while unknown."""
         return self._channels[leg].baseline_cm
 
     def update(self, t_s: float, heel_left_cm: float, heel_right_cm: float,
-               hip_left_deg: float = math.nan, hip_right_deg: float = math.nan) -> list[RepEvent]:
+               angle_left_deg: float = math.nan, angle_right_deg: float = math.nan) -> list[RepEvent]:
         """Feed one frame (time in s, heel heights in cm, NaN unknown); returns the events it caused.
 
         The leg angles (deg, NaN unknown; the hip angles, or each leg's sweep about the
@@ -151,7 +118,7 @@ class RepSegmenter:
             return []
         self._last_t = t
         left, right = float(heel_left_cm), float(heel_right_cm)
-        hip_l, hip_r = float(hip_left_deg), float(hip_right_deg)
+        hip_l, hip_r = float(angle_left_deg), float(angle_right_deg)
         if self.profile.legs_together:
             pair = [v for v in (left, right) if math.isfinite(v)]
             hips = [v for v in (hip_l, hip_r) if math.isfinite(v)]
@@ -160,7 +127,7 @@ class RepSegmenter:
         else:
             values = {"left": (left, left, hip_l), "right": (right, right, hip_r)}
         timing = {leg: v[0] for leg, v in values.items()}
-        occ = self.occluded_leg
+        occ = self.heel_timed_leg
         if occ is not None:
             other = other_leg(occ)
             other_base = self._channels[other].baseline_cm
@@ -218,7 +185,7 @@ class RepSegmenter:
             if h < ch.min_h:
                 ch.state, ch.min_h, ch.min_i = "down", h, i
             elif self._back_up(ch, h, base):
-                if ch.leg != self.occluded_leg or self._timing_back_up(ch, t):
+                if ch.leg != self.heel_timed_leg or self._timing_back_up(ch, t):
                     events.append(self._finish(ch, t))
             else:
                 ch.back_since_s = None
@@ -226,16 +193,18 @@ class RepSegmenter:
 
     def _trim(self, ch: _Channel, t: float) -> None:
         """Keep only the recent history while idle."""
-        if len(ch.t) > 8 and t - ch.t[0] > 2 * _HISTORY_BEFORE_S:
-            k = bisect.bisect_left(ch.t, t - _HISTORY_BEFORE_S)
+        p = self.profile
+        if len(ch.t) > 8 and t - ch.t[0] > 2 * p.rep_history_s:
+            k = bisect.bisect_left(ch.t, t - p.rep_history_s)
             del ch.t[:k], ch.h[:k], ch.low[:k], ch.hip[:k], ch.timing[:k], ch.frame[:k]
 
     def _learn(self, ch: _Channel, t: float, h: float) -> None:
         """Update the baseline from a still second of tabletop (see the module notes)."""
+        p = self.profile
         ch.still.append((t, h))
-        while ch.still and t - ch.still[0][0] > _STILL_WINDOW_S:
+        while ch.still and t - ch.still[0][0] > p.baseline_still_window_s:
             ch.still.popleft()
-        if t - ch.still[0][0] >= 0.8 * _STILL_WINDOW_S and t - ch.learn_checked_s >= _LEARN_EVERY_S:
+        if t - ch.still[0][0] >= 0.8 * p.baseline_still_window_s and t - ch.learn_checked_s >= p.baseline_learn_every_s:
             ch.learn_checked_s = t
             raw = [v for _, v in ch.still]
             values = sorted(raw)
@@ -243,16 +212,16 @@ class RepSegmenter:
             p10, p50, p90 = values[round(0.1 * n)], values[round(0.5 * n)], values[round(0.9 * n)]
             k = max(1, len(raw) // 4)
             trend = abs(sum(raw[-k:]) / k - sum(raw[:k]) / k)  # a heel starting to move is not still
-            if p90 - p10 <= _STILL_SPREAD_CM and trend <= _STILL_TREND_CM and p50 >= _MIN_BASELINE_CM:
-                if ch.baseline_cm is None or abs(p50 - ch.baseline_cm) <= _BASELINE_ADAPT_FRAC * ch.baseline_cm:
+            if p90 - p10 <= p.baseline_still_spread_cm and trend <= p.baseline_still_trend_cm and p50 >= p.baseline_min_cm:
+                if ch.baseline_cm is None or abs(p50 - ch.baseline_cm) <= p.baseline_adapt_frac * ch.baseline_cm:
                     ch.baseline_cm = float(p50)
         if ch.baseline_cm is None:
             if ch.learn_t0 is None:
                 ch.learn_t0 = t
             ch.learn.append(h)
-            if t - ch.learn_t0 >= _LEARN_FALLBACK_S:
+            if t - ch.learn_t0 >= p.baseline_fallback_s:
                 guess = float(np.percentile(ch.learn, 90))
-                if guess >= _MIN_BASELINE_CM:
+                if guess >= p.baseline_min_cm:
                     ch.baseline_cm = guess
                 ch.learn, ch.learn_t0 = [], None
 
@@ -270,12 +239,13 @@ class RepSegmenter:
         return RepEvent("start", ch.leg, ch.t[j], ch.t[i], ch.frame[j], ch.h[j])
 
     def _timing_back_up(self, ch: _Channel, t: float) -> bool:
-        """The occluded leg's own heel returns early (it joins the near heel): wait until its
+        """The heel-timed far leg's own heel returns early (it joins the near heel): wait until its
         timing signal is back at (or has settled near) its pre-rep level too, at most
-        ``_OCCLUDED_END_WAIT_S`` after the heel itself was back."""
+        the profile's ``far_end_wait_s`` after the heel itself was back."""
+        p = self.profile
         if ch.back_since_s is None:
             ch.back_since_s = t
-        if t - ch.back_since_s >= _OCCLUDED_END_WAIT_S:
+        if t - ch.back_since_s >= p.far_end_wait_s:
             return True
         g = ch.timing
         k = bisect.bisect_left(ch.t, ch.t[ch.rep_start_i] - 1.0)
@@ -286,23 +256,24 @@ class RepSegmenter:
             return True
         if g[-1] < base - 0.25 * depth:
             return False
-        j = bisect.bisect_left(ch.t, t - _SETTLE_WINDOW_S, ch.min_i)
-        if j >= len(ch.t) - 1 or t - ch.t[j] < 0.5 * _SETTLE_WINDOW_S:
+        j = bisect.bisect_left(ch.t, t - p.settle_window_s, ch.min_i)
+        if j >= len(ch.t) - 1 or t - ch.t[j] < 0.5 * p.settle_window_s:
             return False
-        return abs(g[-1] - g[j]) / (t - ch.t[j]) < _SETTLE_SPEED_CM_S
+        return abs(g[-1] - g[j]) / (t - ch.t[j]) < p.settle_speed_cm_s
 
     def _back_up(self, ch: _Channel, h: float, base: float) -> bool:
         """True when the heel is back at the tabletop (or has settled close to it)."""
+        p = self.profile
         depth = base - ch.min_h
         if h >= base - self.profile.rep_end_frac * depth:
             return True
         if h < base - 0.25 * depth:
             return False
         t = ch.t[-1]
-        k = bisect.bisect_left(ch.t, t - _SETTLE_WINDOW_S, ch.min_i)
-        if k >= len(ch.t) - 1 or t - ch.t[k] < 0.5 * _SETTLE_WINDOW_S:
+        k = bisect.bisect_left(ch.t, t - p.settle_window_s, ch.min_i)
+        if k >= len(ch.t) - 1 or t - ch.t[k] < 0.5 * p.settle_window_s:
             return False
-        return abs(h - ch.h[k]) / (t - ch.t[k]) < _SETTLE_SPEED_CM_S
+        return abs(h - ch.h[k]) / (t - ch.t[k]) < p.settle_speed_cm_s
 
     def _cancel(self, ch: _Channel, t: float, reason: str) -> RepEvent:
         ch.state = "unarmed"
@@ -327,16 +298,17 @@ class RepSegmenter:
 
     def _refine(self, ch: _Channel, base: float) -> Rep:
         """Times of the rep just finished from the channel's history (see :func:`refine_times`)."""
+        p = self.profile
         t = np.asarray(ch.t)
-        lo = max(0, int(np.searchsorted(t, max(ch.prev_end_s, t[ch.rep_start_i] - _HISTORY_BEFORE_S))))
+        lo = max(0, int(np.searchsorted(t, max(ch.prev_end_s, t[ch.rep_start_i] - p.rep_history_s))))
         h, i_min, base_t = np.asarray(ch.h), ch.min_i, base
-        if ch.leg == self.occluded_leg:
+        if ch.leg == self.heel_timed_leg:
             h = np.asarray(ch.timing)
             i_min = ch.rep_start_i + int(np.argmin(h[ch.rep_start_i:]))
             pre = h[lo:ch.rep_start_i + 1]
             base_t = float(np.percentile(pre, 90)) if len(pre) >= 3 else base
         start, bottom, end = rep_times(t[lo:], h[lo:], np.asarray(ch.hip)[lo:], i_min - lo,
-                                       base_t, ch.t[ch.rep_start_i], ch.prev_end_s)
+                                       base_t, ch.t[ch.rep_start_i], p, ch.prev_end_s)
         low = np.asarray(ch.low)
         inside = (t >= start) & (t <= end)
         low_min = float(np.min(low[inside])) if inside.any() else ch.min_h

@@ -22,16 +22,15 @@ import math
 
 import numpy as np
 
+from formcheck.profiles import ExerciseProfile
+
 _LEVELS = np.round(np.arange(0.1, 0.95, 0.1), 2)  # fractions of the depth used for the time fit (0.1 … 0.9)
 
 
-_HIP_MIN_RANGE_DEG = 20.0  # a leg angle times a rep when it moves at least this much
 
 
-_HIP_MIN_FINITE = 0.8  # … and is known in this fraction of the rep's frames
 
 
-_HIP_HEEL_MAX_DISAGREE_S = 1.0  # … and its times agree with the heel's this well
 
 
 def _minjerk(u: np.ndarray) -> np.ndarray:
@@ -96,7 +95,7 @@ def refine_times(t: np.ndarray, h: np.ndarray, i_min: int, base_cm: float,
 
 
 def rep_times(t: np.ndarray, heel: np.ndarray, angle: np.ndarray, i_min: int, base_cm: float,
-              coarse_start_s: float, t_lo: float = -math.inf) -> tuple[float, float, float]:
+              coarse_start_s: float, profile: ExerciseProfile, t_lo: float = -math.inf) -> tuple[float, float, float]:
     """Start, bottom and end (s) of one rep, timed on a leg angle when it moves, else on the heel.
 
     ``angle`` grows as the leg lowers and follows the thigh, i.e. the movement itself: the
@@ -109,17 +108,17 @@ def rep_times(t: np.ndarray, heel: np.ndarray, angle: np.ndarray, i_min: int, ba
     """
     ok = np.isfinite(angle)
     core = t >= coarse_start_s
-    if core.any() and ok[core].mean() >= _HIP_MIN_FINITE:
+    if core.any() and ok[core].mean() >= profile.timing_angle_min_known:
         th, g = t[ok], -angle[ok]  # the angle grows as the leg lowers: flip it to go "down"
         core_h = np.flatnonzero(th >= coarse_start_s)
         pre = (th >= max(t_lo, coarse_start_s - 2.0)) & (th <= coarse_start_s)
         if len(core_h) >= 3 and pre.sum() >= 3:
             j = int(core_h[np.argmin(g[core_h])])
             base_g = float(np.percentile(g[pre], 90))
-            if base_g - g[j] >= _HIP_MIN_RANGE_DEG:
+            if base_g - g[j] >= profile.timing_angle_min_deg:
                 by_hip = refine_times(th, g, j, base_g, t_lo)
                 by_heel = refine_times(t, heel, i_min, base_cm, t_lo)
-                if max(abs(a - b) for a, b in zip(by_hip, by_heel)) <= _HIP_HEEL_MAX_DISAGREE_S:
+                if max(abs(a - b) for a, b in zip(by_hip, by_heel)) <= profile.timing_angle_max_disagree_s:
                     return by_hip  # otherwise the angle is not following this leg: trust the heel
                 return by_heel
     return refine_times(t, heel, i_min, base_cm, t_lo)

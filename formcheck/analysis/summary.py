@@ -8,16 +8,11 @@ from typing import Mapping, Sequence
 import numpy as np
 
 from formcheck.analysis.fault import FAULT_CODES, Fault
-from formcheck.analysis.faults import hip_at
 from formcheck.analysis.rep import Rep
-from formcheck.core.legs import legs_of
+from formcheck.core.legs import legs_of, mean_of_legs
 from formcheck.core.series import MeasureSeries
 from formcheck.profiles import PROFILES, ExerciseProfile
-
-# A rep is slow enough for the progression advice when both phases reach this fraction of the
-# coached tempo: 0.7 × 3 s = 2.1 s, below the fastest coached phase (~2.6 s) by more than the
-# rep timing error (≤ ~0.45 s on the rendered side-view clips).
-_SLOW_ENOUGH_FRAC = 0.7
+from formcheck.wording import say
 
 
 def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
@@ -37,7 +32,7 @@ def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
             hip = f.hip_angle_deg
             if hip is None and series is not None and len(series):
                 i = int(np.argmin(np.abs(series.t_s - f.t_s)))
-                hip = hip_at(series, legs_of(rep.leg), i)
+                hip = float(mean_of_legs(*(series.hip_angle_deg(leg)[i:i + 1] for leg in legs_of(rep.leg)))[0])
             entry = out.get(rep.leg)
             count = (entry["arching_reps"] if entry else 0) + 1
             if entry is None or f.heel_height_cm > entry["heel_height_cm"]:
@@ -55,7 +50,8 @@ def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], pr
     """The report's ``summary``: reps per leg, clean reps, reps per fault code, advice sentences.
 
     ``end_ranges`` is :func:`end_range`'s result (computed from the faults when None);
-    ``setup_faults`` (:func:`evaluate_setup`) count in ``faults`` and get their advice.
+    ``setup_faults`` (a start position that is not the exercise's) count in ``faults`` and get
+    their advice.
     """
     if len(faults_per_rep) != len(reps):
         raise ValueError(f"faults_per_rep has {len(faults_per_rep)} entries for {len(reps)} reps")
@@ -74,44 +70,40 @@ def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], pr
 def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
             ranges: Mapping[str, Mapping[str, float]], codes: Mapping[str, int], bad_setup: bool) -> list[str]:
     if not reps:
-        return ["No reps were counted: lie side-on to the camera, start in tabletop, "
-                "and lower one heel slowly toward the floor."]
+        return [say("advice.no_reps")]
     advice: list[str] = []
     if bad_setup:
-        advice.append("Start each set from tabletop: hips and knees at 90°, shins parallel to the floor.")
+        advice.append(say("advice.setup"))
     for leg in ("left", "right", "both"):
         if leg in ranges:
             r = ranges[leg]
-            name = "Both legs" if leg == "both" else f"{leg.capitalize()} leg"
+            name = say("advice.leg.both") if leg == "both" else say("advice.leg.one", leg=leg.capitalize())
             hip = r.get("hip_angle_deg", math.nan)
-            at_hip = f" (hip angle {hip:.0f}°)" if hip is not None and math.isfinite(hip) else ""
-            advice.append(f"{name}: your back lifted when the heel was {r['heel_height_cm']:.0f} cm above the "
-                          f"floor{at_hip} — stop above that; that is your end range for now.")
+            at_hip = say("advice.end_range.hip", hip=hip) if hip is not None and math.isfinite(hip) else ""
+            advice.append(say("advice.end_range", name=name, heel=r["heel_height_cm"], at_hip=at_hip))
     lower = float(np.mean([r.lower_s for r in reps]))
     raise_ = float(np.mean([r.raise_s for r in reps]))
-    slow_enough = all(r.lower_s >= _SLOW_ENOUGH_FRAC * profile.target_lower_s
-                      and r.raise_s >= _SLOW_ENOUGH_FRAC * profile.target_raise_s
+    slow_enough = all(r.lower_s >= profile.slow_enough_frac * profile.target_lower_s
+                      and r.raise_s >= profile.slow_enough_frac * profile.target_raise_s
                       for r in reps)
     if codes["swinging"] or not slow_enough:
-        advice.append(f"Slow down: about {profile.target_lower_s:.0f} s down and {profile.target_raise_s:.0f} s up, "
-                      f"no bounce at the bottom (your average: {lower:.1f} s down, {raise_:.1f} s up).")
+        advice.append(say("advice.tempo", down=profile.target_lower_s, up=profile.target_raise_s,
+                          lower=lower, raise_=raise_))
     if codes["tabletop_lost"] - int(bad_setup) > 0:
         if profile.knee_straight_min_deg is not None:
-            advice.append("Keep both knees straight through the whole rep.")
+            advice.append(say("advice.knees_straight"))
         else:
-            advice.append(f"Keep the {profile.knee_target_deg or 90:.0f}° knee bend through the whole rep: "
-                          "the lever must not change.")
+            advice.append(say("advice.knee_bend", knee=profile.knee_target_deg or profile.start_hip_deg))
     full = all(_depth_frac(r) >= profile.full_depth_frac for r in reps)
     if not any(faults_per_rep) and not bad_setup and full and slow_enough:
         nxt = PROFILES.get(profile.next_profile) if profile.next_profile else None
         if nxt is not None:
-            advice.append(f"Every rep was clean at full depth and a ~{profile.target_lower_s:.0f} s tempo: "
-                          f"progress to {nxt.name} ({nxt.description}).")
+            advice.append(say("advice.progress", down=profile.target_lower_s, name=nxt.name,
+                              description=nxt.description))
         else:
-            advice.append("Every rep was clean at full depth and a slow tempo: this is the top progression; "
-                          "build to 3 sets of 10–12 slow reps.")
+            advice.append(say("advice.top"))
     elif not any(faults_per_rep) and not full:
-        advice.append("Clean reps: lower a little further each session while the back stays imprinted.")
+        advice.append(say("advice.deeper"))
     return advice
 
 

@@ -19,7 +19,6 @@ from formcheck.analysis.session import summarise_session
 from formcheck.app.result import AnalysisResult
 from formcheck.app.outputs import default_out_dir, prepare_out_dir, write_session_outputs
 from formcheck.app.annotate import annotate_outputs
-from formcheck.measure.calibration import CalibrationSettings
 from formcheck.errors import FormcheckError
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.io.workers import Prefetcher
@@ -29,13 +28,6 @@ from formcheck.measure.recorder import MeasureRecorder
 from formcheck.report.json_report import SourceInfo
 from formcheck.measure.stride import check_stride, default_stride, expand_frame_table
 from formcheck.io.sources import VideoFileSource, fit_within
-
-FRAMES_CSV = "frames.csv"
-REPORT_JSON = "report.json"
-REPORT_HTML = "report.html"
-# Frames are analysed at most this large (longer side, px): the pose model works at 256 px
-# anyway, and a 4K frame's mask alone would be 33 MB. Landmarks are in analysed pixels.
-MAX_ANALYSIS_SIDE_PX = 1280
 
 # Frames are analysed at most this large (longer side, px): the pose model works at 256 px
 # anyway, and a 4K frame's mask alone would be 33 MB. Landmarks are in analysed pixels.
@@ -78,7 +70,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     source = VideoFileSource(video_path)
     stride = default_stride(source.info.fps) if stride is None else stride
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
-    recorder = MeasureRecorder(CalibrationSettings.for_profile(profile))
+    recorder = MeasureRecorder(profile)
     result = AnalysisResult(source=source.info, out_dir=target, recorder=recorder, stride=stride)
     frame_times_s = array("d")  # every frame read (8 bytes each), for the rows of frames.csv
     stage = result.stages

@@ -7,7 +7,7 @@ it is drawn in a second pass after report.json, frames.csv and report.html are w
   :class:`~formcheck.overlay.OverlayState` for any frame: the recorded landmarks of that
   frame, the smoothed knee angles, the lumbar lift against the arching threshold, reps
   finished so far, the phase of the rep in progress, and fault banners for
-  :data:`BANNER_S` seconds from each fault's time;
+  the profile's ``banner_video_s`` from each fault's time;
 * :func:`annotate_outputs` re-decodes the video, draws each frame with
   :class:`~formcheck.overlay.Annotator`, writes ``annotated.mp4`` with
   :class:`~formcheck.video_sink.VideoSink` (frames go to the encoder from a small
@@ -46,10 +46,6 @@ from formcheck.io.video_sink import ENCODERS, VideoSink
 from formcheck.render.stills import jpeg_still
 from formcheck.render.timeline import FaultMoment, OverlayTimeline, fault_moments
 
-
-ANNOTATED_VIDEO = "annotated.mp4"
-BANNER_S = 1.5  # a fault banner stays this long from the fault's time
-STILL_MAX_WIDTH_PX = 480
 
 ANNOTATED_VIDEO = "annotated.mp4"
 

@@ -24,7 +24,6 @@ from typing import Any
 
 import numpy as np
 
-from formcheck.measure.calibration import CalibrationSettings
 from formcheck.errors import CameraError
 from formcheck.core.pose import Pose
 from formcheck.app.live_feedback import LiveFeedback
@@ -42,9 +41,6 @@ from formcheck.io.live_sources import CameraSource, ReplaySource
 from formcheck.core.frame import Frame
 from formcheck.io.sources import fit_within
 
-END_GRACE_S = 2.0  # at the end of the source, wait at most this long for the last result
-POLL_S = 0.01  # longest wait for a new frame before looking at keys and results again
-FPS_WINDOW_S = 2.0  # the fps in the corner counts the frames processed in this last stretch
 from formcheck.app.window import CvWindow, Display, check_display
 
 END_GRACE_S = 2.0  # at the end of the source, wait at most this long for the last result
@@ -144,7 +140,7 @@ class LiveSession:
         self.profile = get_profile(exercise)
         self.display = display
         self.sound = sound
-        self.recorder = MeasureRecorder(CalibrationSettings.for_profile(self.profile))
+        self.recorder = MeasureRecorder(self.profile)
         self.feedback = LiveFeedback(self.profile)
         self.annotator = Annotator()
         self.stats = LiveStats()

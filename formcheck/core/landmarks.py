@@ -1,8 +1,14 @@
-"""MediaPipe BlazePose landmark indices and the named groups the measures use."""
+"""MediaPipe BlazePose landmark indices, the named groups the measures use, and the trunk.
+
+The trunk (mid-shoulder to mid-hip) is the body's own ruler: its length scales image
+distances, its direction is the floor line. One implementation here serves every stage.
+"""
 
 from __future__ import annotations
 
 from enum import IntEnum
+
+import numpy as np
 
 NUM_LANDMARKS = 33
 
@@ -49,3 +55,25 @@ LANDMARK_NAMES: tuple[str, ...] = tuple(m.name.lower() for m in Landmark)
 TORSO: tuple[Landmark, ...] = (
     Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER, Landmark.LEFT_HIP, Landmark.RIGHT_HIP,
 )
+SHOULDERS: tuple[Landmark, Landmark] = (Landmark.LEFT_SHOULDER, Landmark.RIGHT_SHOULDER)
+HIPS: tuple[Landmark, Landmark] = (Landmark.LEFT_HIP, Landmark.RIGHT_HIP)
+
+
+def midpoint(landmarks: np.ndarray, pair: tuple[int, int]) -> np.ndarray:
+    """Mean of two landmarks of (..., 33, D) arrays, NaN-tolerant (one known point is used alone)."""
+    points = landmarks[..., list(pair), :]
+    both = np.isfinite(points).all(axis=-1)
+    with np.errstate(invalid="ignore"):
+        total = np.where(both[..., None], points, 0.0).sum(axis=-2)
+        count = both.sum(axis=-1)[..., None]
+        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
+
+
+def trunk_vector(landmarks: np.ndarray) -> np.ndarray:
+    """(..., D) mid-hip minus mid-shoulder of (..., 33, D) landmarks (pixels or metres)."""
+    return midpoint(landmarks, HIPS) - midpoint(landmarks, SHOULDERS)
+
+
+def trunk_length(landmarks: np.ndarray) -> np.ndarray:
+    """(...,) mid-shoulder to mid-hip distance of (..., 33, D) landmarks (pixels or metres)."""
+    return np.linalg.norm(trunk_vector(landmarks), axis=-1)

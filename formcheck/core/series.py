@@ -8,11 +8,12 @@ and the rules read it. Legs are the person's anatomical ``left`` / ``right``.
 from __future__ import annotations
 
 from dataclasses import dataclass, fields, replace
-from typing import Iterator
+import math
+from typing import Iterator, Mapping
 
 import numpy as np
 
-from formcheck.core.legs import Leg
+from formcheck.core.legs import LEGS, Leg
 
 # The per-frame columns of the contract's frames.csv, in order (besides t_s and detected).
 SIGNAL_COLUMNS: tuple[str, ...] = (
@@ -89,3 +90,36 @@ class MeasureSeries:
     def slice(self, start: int, stop: int) -> MeasureSeries:
         """Frames ``start`` to ``stop`` (exclusive)."""
         return replace(self, **{name: values[start:stop] for name, values in self.columns()})
+
+
+@dataclass(frozen=True)
+class MeasureRow:
+    """One frame's measures (NaN where unknown), as the streaming stages read them.
+
+    Attributes mirror :class:`MeasureSeries`: per-leg mappings for the knee and hip angles
+    (deg) and heel heights (cm), and the lumbar lift (cm) and pelvic tilt (deg).
+    """
+
+    t_s: float
+    knee_angle_deg: Mapping[Leg, float]
+    hip_angle_deg: Mapping[Leg, float]
+    heel_height_cm: Mapping[Leg, float]
+    lumbar_lift_cm: float
+    pelvic_tilt_deg: float
+
+    @classmethod
+    def from_values(cls, t_s: float, values: Mapping[str, float]) -> MeasureRow:
+        """A row from column names of :data:`SIGNAL_COLUMNS` → value (missing names are unknown)."""
+        get = lambda name: float(values.get(name, math.nan))  # noqa: E731
+        return cls(t_s=float(t_s),
+                   knee_angle_deg={leg: get(f"knee_angle_{leg}_deg") for leg in LEGS},
+                   hip_angle_deg={leg: get(f"hip_angle_{leg}_deg") for leg in LEGS},
+                   heel_height_cm={leg: get(f"heel_height_{leg}_cm") for leg in LEGS},
+                   lumbar_lift_cm=get("lumbar_lift_cm"), pelvic_tilt_deg=get("pelvic_tilt_deg"))
+
+
+def series_rows(series: MeasureSeries) -> list[MeasureRow]:
+    """Every frame of ``series`` as a :class:`MeasureRow`, in time order."""
+    columns = {name: values.tolist() for name, values in series.columns()}
+    return [MeasureRow.from_values(t, {name: columns[name][i] for name in SIGNAL_COLUMNS})
+            for i, t in enumerate(columns["t_s"])]

@@ -14,17 +14,19 @@ from __future__ import annotations
 
 from collections import deque
 from dataclasses import dataclass, field, replace
-from typing import Any
 
 import numpy as np
 from scipy.ndimage import median_filter
 
-from formcheck.measure.geometry import HIPS, SHOULDERS, DepthCorrection, FloorLine, far_leg_correction, floor_line, joint_angle_deg, midpoint, segment_length_px
+from formcheck.core.landmarks import HIPS, SHOULDERS, midpoint, trunk_length
+from formcheck.measure.geometry import DepthCorrection, heel_height_cm, FloorLine, far_leg_correction, floor_line, joint_angle_deg, segment_length_px
 from formcheck.core.landmarks import Landmark as L
 from formcheck.core.pose import Pose
 from formcheck.core.legs import LEGS, Leg
 from formcheck.measure.silhouette import MASK_THRESHOLD, SilhouetteBaseline, SilhouetteMeter, TrunkAxis, sample_contour
 from formcheck.measure.view import ViewAssessment, classify_view
+from formcheck.profiles import ExerciseProfile, get_profile
+from formcheck.wording import say
 
 KEY_POINTS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP, L.LEFT_KNEE, L.RIGHT_KNEE,
               L.LEFT_ANKLE, L.RIGHT_ANKLE)
@@ -35,34 +37,30 @@ DEFAULT_JOINT_ABOVE_FLOOR_FRAC = 0.2  # joint centres above the mat / trunk leng
 
 @dataclass(frozen=True)
 class CalibrationSettings:
-    """What counts as a still tabletop."""
+    """What counts as a still start posture: the calibration fields of an exercise profile."""
 
-    min_still_s: float = 1.0
-    max_still_s: float = 2.0
-    search_s: float = 15.0
-    # key points' spread / trunk length: MediaPipe's ankles jitter ~6 % of the trunk on a
-    # still body; a lowering leg moves its knee ~40 % and its ankle ~100 %
-    still_tolerance_frac: float = 0.08
-    tabletop_knee_deg: tuple[float, float] = (60.0, 120.0)  # the start posture's knee range
-    tabletop_hip_deg: tuple[float, float] = (55.0, 125.0)
+    min_still_s: float
+    max_still_s: float
+    search_s: float
+    still_tolerance_frac: float
+    tabletop_knee_deg: tuple[float, float]  # the start posture's knee range
+    tabletop_hip_deg: tuple[float, float]
 
     @classmethod
-    def for_profile(cls, profile: Any) -> CalibrationSettings:
-        """The start posture of an exercise profile: tabletop (knees at ``start_knee_deg``)
-        or, for straight-leg raises, straight knees (at least ``knee_straight_min_deg``)."""
-        if profile.start_knee_deg is not None:
-            knee = (profile.start_knee_deg - 30.0, profile.start_knee_deg + 30.0)
-        elif profile.knee_straight_min_deg is not None:
-            knee = (profile.knee_straight_min_deg - 15.0, 180.0)
+    def for_profile(cls, profile: ExerciseProfile | None = None) -> CalibrationSettings:
+        """The start posture of an exercise profile (default heel-tap): tabletop (knees at
+        ``start_knee_deg``) or, for straight-leg raises, straight knees (at least
+        ``knee_straight_min_deg``); hips at ``start_hip_deg``; ranges from the profile."""
+        p = profile if profile is not None else get_profile()
+        if p.start_knee_deg is not None:
+            knee = (p.start_knee_deg - p.calibration_knee_range_deg, p.start_knee_deg + p.calibration_knee_range_deg)
+        elif p.knee_straight_min_deg is not None:
+            knee = (p.knee_straight_min_deg - p.calibration_straight_margin_deg, 180.0)
         else:
-            knee = cls.tabletop_knee_deg
-        return cls(tabletop_knee_deg=knee)
-
-    def __post_init__(self) -> None:
-        if not 0 < self.min_still_s <= self.max_still_s:
-            raise ValueError(f"min_still_s must be positive and ≤ max_still_s, got {self.min_still_s}")
-        if self.search_s < self.min_still_s:
-            raise ValueError(f"search_s must be ≥ min_still_s, got {self.search_s}")
+            knee = (0.0, 180.0)
+        hip = (p.start_hip_deg - p.calibration_hip_range_deg, p.start_hip_deg + p.calibration_hip_range_deg)
+        return cls(min_still_s=p.still_min_s, max_still_s=p.still_max_s, search_s=p.calibration_search_s,
+                   still_tolerance_frac=p.still_tolerance_frac, tabletop_knee_deg=knee, tabletop_hip_deg=hip)
 
 
 @dataclass(frozen=True)
@@ -112,7 +110,7 @@ class Calibrator:
     """Consumes poses until it can return a :class:`Calibration`."""
 
     def __init__(self, settings: CalibrationSettings | None = None) -> None:
-        self.settings = settings or CalibrationSettings()
+        self.settings = settings or CalibrationSettings.for_profile()
         self._still: deque[Pose] = deque()  # current still-tabletop run (≤ max_still_s)
         self._recent: deque[Pose] = deque()  # last min_still_s of detected frames, any posture
         self._fallback: tuple[float, list[Pose]] | None = None  # (spread, poses) stillest second
@@ -188,9 +186,7 @@ class Calibrator:
         return None
 
     def _finish(self, poses: list[Pose], ok: bool) -> Calibration:
-        warning = None if ok else (
-            f"no still tabletop found in the first {self.settings.search_s:.0f} s — the baselines "
-            "were taken from the stillest second; lie still in tabletop for 2 s before the first rep")
+        warning = None if ok else say("warn.calibration_fallback", search_s=self.settings.search_s)
         self.result = calibrate(poses, ok=ok, warning=warning)
         self.calibration_poses = poses
         self._still.clear()
@@ -211,7 +207,7 @@ def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) ->
         shoulder = np.nanmedian(midpoint(xy, SHOULDERS), axis=0)
         hip = np.nanmedian(midpoint(xy, HIPS), axis=0)
         knees = np.nanmedian(midpoint(xy, (L.LEFT_KNEE, L.RIGHT_KNEE)), axis=0)
-        trunk_m = np.nanmedian(np.linalg.norm(midpoint(world, SHOULDERS) - midpoint(world, HIPS), axis=-1))
+        trunk_m = np.nanmedian(trunk_length(world))
     trunk_px = float(np.linalg.norm(hip - shoulder))
     cm_per_px = float(trunk_m * 100.0 / trunk_px)
     provisional = floor_line(shoulder, hip, knees, 0.0, cm_per_px)
@@ -222,8 +218,7 @@ def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) ->
     floor = floor_line(shoulder, hip, knees, joint_above_floor_px, cm_per_px)
     image_size = poses[0].image_size
     with np.errstate(all="ignore"):
-        heel = {leg: float(np.nanmedian(floor.height_cm(xy[:, L.LEFT_HEEL if leg == "left" else L.RIGHT_HEEL])))
-                for leg in LEGS}
+        heel = {leg: float(np.nanmedian(heel_height_cm(xy, floor, leg))) for leg in LEGS}
         knee = {leg: float(np.nanmedian(joint_angle_deg(xy, "knee", leg))) for leg in LEGS}
         hip_angle = {leg: float(np.nanmedian(joint_angle_deg(xy, "hip", leg))) for leg in LEGS}
         segments = {leg: tuple(float(np.nanmedian(length)) for length in segment_length_px(xy, leg))
@@ -280,12 +275,13 @@ def _spread_frac(poses: list[Pose]) -> float:
     length; positions are median-filtered over 5 frames so a glitchy frame is not movement."""
     if len(poses) < 2:
         return 0.0
-    points = np.stack([p.xy_px[list(KEY_POINTS)] for p in poses])
-    if len(points) >= 5:
-        points = median_filter(points, size=(5, 1, 1), mode="nearest")
+    xy = np.stack([p.xy_px for p in poses])
+    if len(xy) >= 5:
+        xy = median_filter(xy, size=(5, 1, 1), mode="nearest")
+    points = xy[:, list(KEY_POINTS)]
     with np.errstate(all="ignore"):
         spread = np.nanmax(np.nanmax(points, axis=0) - np.nanmin(points, axis=0))
-        trunk = np.nanmedian(np.linalg.norm(midpoint(points, (0, 1)) - midpoint(points, (2, 3)), axis=-1))
+        trunk = np.nanmedian(trunk_length(xy))
     return float(spread / trunk) if trunk > 0 else float("inf")
 
 

@@ -22,8 +22,6 @@ ANGLES: dict[str, dict[Leg, tuple[L, L, L]]] = {
             "right": (L.RIGHT_SHOULDER, L.RIGHT_HIP, L.RIGHT_KNEE)},
 }
 HEEL: dict[Leg, L] = {"left": L.LEFT_HEEL, "right": L.RIGHT_HEEL}
-SHOULDERS = (L.LEFT_SHOULDER, L.RIGHT_SHOULDER)
-HIPS = (L.LEFT_HIP, L.RIGHT_HIP)
 
 
 def angle_at_deg(first: np.ndarray, vertex: np.ndarray, last: np.ndarray) -> np.ndarray:
@@ -120,21 +118,6 @@ def leg_sweep_deg(xy_px: np.ndarray, leg: Leg, hip_px: np.ndarray, up_px: np.nda
     return (knee + ankle) / 2.0
 
 
-def midpoint(landmarks: np.ndarray, pair: tuple[L, L]) -> np.ndarray:
-    """Mean of two landmarks, NaN-tolerant (one visible point is used alone)."""
-    points = landmarks[..., list(pair), :]
-    both = np.isfinite(points).all(axis=-1)
-    with np.errstate(invalid="ignore"):
-        total = np.where(both[..., None], points, 0.0).sum(axis=-2)
-        count = both.sum(axis=-1)[..., None]
-        return np.where(count > 0, total / np.maximum(count, 1), np.nan)
-
-
-def trunk_length(landmarks: np.ndarray) -> np.ndarray:
-    """Mid-shoulder to mid-hip distance (pixels or metres, as the input)."""
-    return np.linalg.norm(midpoint(landmarks, SHOULDERS) - midpoint(landmarks, HIPS), axis=-1)
-
-
 @dataclass(frozen=True)
 class FloorLine:
     """The mat in the image: a point on it, a unit normal pointing up into the body, and scale.
@@ -159,9 +142,7 @@ class FloorLine:
         """Distance of (..., 2) points above the floor line, in cm."""
         return self.height_px(points_px) * self.cm_per_px
 
-    def height_frac(self, points_px: np.ndarray) -> np.ndarray:
-        """Distance above the floor as a fraction of the trunk (shoulder–hip) length."""
-        return self.height_px(points_px) / self.trunk_px
+
 
 
 def floor_line(shoulder_px: np.ndarray, hip_px: np.ndarray, up_hint_px: np.ndarray,
@@ -228,14 +209,16 @@ def far_leg_correction(near_baseline_cm: float, far_baseline_cm: float, far_size
     return DepthCorrection(offset_cm=float(offset_cm), gain=float(1.0 / far_size_ratio))
 
 
-def heel_height_cm(xy_px: np.ndarray, floor: FloorLine, leg: Leg) -> np.ndarray:
-    """Heel of ``leg`` above the floor, in cm, from (..., 33, 2) image landmarks."""
-    return floor.height_cm(xy_px[..., HEEL[leg], :])
+def heel_height_cm(xy_px: np.ndarray, floor: FloorLine, leg: Leg,
+                   correction: DepthCorrection = DepthCorrection()) -> np.ndarray:
+    """Heel of ``leg`` above the floor, in cm, from (..., 33, 2) image landmarks, corrected for
+    the perspective of a leg behind the floor line's plane (the far leg; identity by default)."""
+    return correction.apply(floor.height_cm(xy_px[..., HEEL[leg], :]))
 
 
-def heel_height_frac(xy_px: np.ndarray, floor: FloorLine, leg: Leg) -> np.ndarray:
-    """Heel of ``leg`` above the floor as a fraction of the trunk length."""
-    return floor.height_frac(xy_px[..., HEEL[leg], :])
+def heel_height_frac(heel_cm: np.ndarray | float, floor: FloorLine) -> np.ndarray:
+    """A heel height (cm) as a fraction of the trunk (shoulder–hip) length: body-size free."""
+    return np.asarray(heel_cm, dtype=np.float64) / (floor.trunk_px * floor.cm_per_px)
 
 
 def leg_angles_deg(landmarks: np.ndarray) -> dict[str, np.ndarray]:

@@ -6,7 +6,7 @@ arrive once the calibration exists; the frames of the calibration window itself 
 read from the calibrator's buffer.
 
 If the person (or the camera) moves after calibration — the trunk shifts by more than
-``MOVED_TRUNK_FRAC`` of its length for ``MOVED_FOR_S`` — the frozen axis no longer fits:
+the profile's ``moved_trunk_frac`` of its length for ``moved_for_s`` — the frozen axis no longer fits:
 the recorder starts a new calibration, and each stretch of frames is measured against its
 own. Frames between the move and the new calibration have no heel height or lumbar lift.
 """
@@ -20,18 +20,19 @@ import numpy as np
 from dataclasses import dataclass
 
 from formcheck.measure.calibration import Calibration, CalibrationSettings, Calibrator
-from formcheck.measure.geometry import HEEL, HIPS, SHOULDERS, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg, midpoint
+from formcheck.core.landmarks import HIPS, SHOULDERS, midpoint
+from formcheck.measure.geometry import heel_height_cm, heel_height_frac, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg
 from formcheck.core.landmarks import NUM_LANDMARKS
 from formcheck.core.pose import Pose
 from formcheck.core.legs import LEGS
 from formcheck.core.series import MeasureSeries
 from formcheck.measure.frame_table import FrameTable
 from formcheck.measure.silhouette import SilhouetteMeter
+from formcheck.profiles import ExerciseProfile, get_profile
+from formcheck.wording import say
 
 _GROW_BY = 1024
 _TRUNK_POINTS = [*SHOULDERS, *HIPS]
-MOVED_TRUNK_FRAC = 0.25  # trunk shift / trunk length that means the person or camera moved
-MOVED_FOR_S = 1.5  # … sustained this long (a lowering leg moves the hip landmark far less)
 
 
 @dataclass(frozen=True)
@@ -46,9 +47,10 @@ class CalibrationSegment:
 class MeasureRecorder:
     """``update(pose)`` every frame; ``series()`` at any time for the measurements so far."""
 
-    def __init__(self, settings: CalibrationSettings | None = None) -> None:
-        self.settings = settings
-        self.calibrator = Calibrator(settings)
+    def __init__(self, profile: ExerciseProfile | None = None) -> None:
+        self.profile = profile if profile is not None else get_profile()
+        self.settings = CalibrationSettings.for_profile(self.profile)
+        self.calibrator = Calibrator(self.settings)
         self.segments: list[CalibrationSegment] = []
         self._active: Calibration | None = None
         self._meter: SilhouetteMeter | None = None
@@ -119,18 +121,19 @@ class MeasureRecorder:
         return self.calibration
 
     def _moved(self, pose: Pose) -> bool:
-        """True once the trunk has sat away from its calibrated place for MOVED_FOR_S."""
+        """True once the trunk has sat away from its calibrated place for ``moved_for_s``
+        (a lowering leg moves the hip landmark far less)."""
         assert self._active is not None
         axis = self._active.axis
         # shoulders and hips in one call: (2 pairs, 2 sides, xy) → (2, xy) centres
         centres = midpoint(pose.xy_px[_TRUNK_POINTS].reshape(2, 2, 2), (0, 1))
         shift_px = max(math.hypot(*(centres[0] - axis.shoulder_px)), math.hypot(*(centres[1] - axis.hip_px)))
-        if not shift_px > MOVED_TRUNK_FRAC * axis.length_px:
+        if not shift_px > self.profile.moved_trunk_frac * axis.length_px:
             self._moved_since_s = None
             return False
         if self._moved_since_s is None:
             self._moved_since_s = pose.t_s
-        if pose.t_s - self._moved_since_s < MOVED_FOR_S:
+        if pose.t_s - self._moved_since_s < self.profile.moved_for_s:
             return False
         start = int(np.searchsorted(self._t_s[: self._count], self._moved_since_s))
         self.segments.append(CalibrationSegment(start, None, moved_at_s=self._moved_since_s))
@@ -228,10 +231,9 @@ class MeasureRecorder:
                     part, leg, thigh_px, shin_px)
                 getattr(series, f"hip_angle_{leg}_deg")[rows] = hip_angle_from_lengths_deg(
                     part, leg, thigh_px, shin_px)
-            # perspective-corrected for the far leg (see geometry.DepthCorrection)
-            heel_cm = calibration.heel_correction[leg].apply(floor.height_cm(part[:, HEEL[leg]]))
+            heel_cm = heel_height_cm(part, floor, leg, calibration.heel_correction[leg])
             getattr(series, f"heel_height_{leg}_cm")[rows] = heel_cm
-            getattr(series, f"heel_height_{leg}_frac")[rows] = heel_cm / (floor.trunk_px * floor.cm_per_px)
+            getattr(series, f"heel_height_{leg}_frac")[rows] = heel_height_frac(heel_cm, floor)
         # always measured; the rules and the report decide whether the view makes it trustworthy
         series.lumbar_lift_cm[rows] = silhouette[rows, 0] * calibration.cm_per_px
         series.pelvic_tilt_deg[rows] = silhouette[rows, 1]
@@ -261,9 +263,8 @@ class MeasureRecorder:
             if segment.moved_at_s is None:
                 continue
             again = following.calibration if following is not None else None
-            notes.append(f"you (or the camera) moved at {segment.moved_at_s:.1f} s: "
-                         + (f"recalibrated on the still tabletop at {again.start_s:.1f} s" if again is not None
-                            else "no still tabletop followed, so nothing after it was measured"))
+            notes.append(say("warn.moved.recalibrated", moved_s=segment.moved_at_s, again_s=again.start_s)
+                         if again is not None else say("warn.moved.lost", moved_s=segment.moved_at_s))
         return notes
 
     def frame_table(self, series: MeasureSeries) -> FrameTable:

@@ -41,6 +41,7 @@ __all__ = [
     "smooth_series",
 ]
 
+SWEEP = "leg_sweep_deg"  # the smoother of a leg's sweep about the calibrated hip (an angle)
 _UNIFORM_TOLERANCE = 0.05  # max relative deviation of a frame interval from the median
 
 
@@ -209,20 +210,21 @@ class OneEuroSmoother(Smoother):
 
 
 def file_smoothers(max_gap_s: float = 0.5) -> dict[str, Smoother]:
-    """Zero-phase smoothers per signal column for recorded files.
+    """Zero-phase smoothers per signal column (and :data:`SWEEP`) for recorded files.
 
-    Angles and heel heights: 3 Hz (reps last 1–6 s; a 1 s swing keeps its timing).
+    Angles, the leg sweep and heel heights: 3 Hz (reps last 1–6 s; a 1 s swing keeps its timing).
     Lumbar lift and pelvic tilt: 2 Hz (silhouette jitter; arching builds over ≥ 0.5 s).
     """
-    out: dict[str, Smoother] = {name: ZeroPhaseSmoother(3.0, 2, max_gap_s) for name in SIGNAL_COLUMNS}
+    out: dict[str, Smoother] = {name: ZeroPhaseSmoother(3.0, 2, max_gap_s) for name in (*SIGNAL_COLUMNS, SWEEP)}
     out["lumbar_lift_cm"] = ZeroPhaseSmoother(2.0, 2, max_gap_s)
     out["pelvic_tilt_deg"] = ZeroPhaseSmoother(2.0, 2, max_gap_s)
     return out
 
 
 def live_smoothers(max_gap_s: float = 0.5) -> dict[str, Smoother]:
-    """One-Euro smoothers per signal column for live feedback (fresh state each call)."""
-    out: dict[str, Smoother] = {name: OneEuroSmoother(1.5, 0.05, 1.0, max_gap_s) for name in SIGNAL_COLUMNS}
+    """One-Euro smoothers per signal column (and :data:`SWEEP`) for live feedback (fresh state
+    each call)."""
+    out: dict[str, Smoother] = {name: OneEuroSmoother(1.5, 0.05, 1.0, max_gap_s) for name in (*SIGNAL_COLUMNS, SWEEP)}
     for name in ("heel_height_left_frac", "heel_height_right_frac"):
         out[name] = OneEuroSmoother(1.5, 2.0, 1.0, max_gap_s)  # fractions move ~1/s, not ~20 cm/s
     out["lumbar_lift_cm"] = OneEuroSmoother(1.0, 0.3, 1.0, max_gap_s)

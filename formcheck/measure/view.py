@@ -13,9 +13,10 @@ from typing import Literal
 
 import numpy as np
 
-from formcheck.measure.geometry import HIPS, SHOULDERS, midpoint
+from formcheck.core.landmarks import trunk_vector
 from formcheck.core.landmarks import Landmark as L
-from formcheck.core.legs import Leg
+from formcheck.core.legs import Leg, RepLeg, other_leg
+from formcheck.wording import say
 
 ViewName = Literal["side", "oblique", "above", "head_end", "feet_end", "upright", "unknown"]
 
@@ -26,6 +27,22 @@ MIN_BODY_FRACTION = 0.2  # a person narrower than 1/5 of the frame is lost by th
 UPRIGHT_MIN_DEG = 50.0  # side-on trunk this steep in the image: standing, or a rotated video
 BODY_LANDMARKS = (L.NOSE, L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP,
                   L.LEFT_KNEE, L.RIGHT_KNEE, L.LEFT_ANKLE, L.RIGHT_ANKLE, L.LEFT_HEEL, L.RIGHT_HEEL)
+
+
+@dataclass(frozen=True)
+class ViewTrust:
+    """Which measures this camera view lets formcheck judge; every consumer reads these.
+
+    Attributes:
+        angles: knee and hip angles (``tabletop_lost``); see also
+            :meth:`ViewAssessment.judges_angles` for the far leg of an oblique view.
+        heel_height: heel heights above the floor line: rep counting, depth and end range.
+        lumbar: lumbar lift and pelvic tilt from the silhouette (``arching``).
+    """
+
+    angles: bool = True
+    heel_height: bool = True
+    lumbar: bool = True
 
 
 @dataclass(frozen=True)
@@ -40,7 +57,7 @@ class ViewAssessment:
         yaw_deg: angle between the camera's line of sight and the person's left–right axis
             (0 = pure side view, 90 = from above or along the body).
         body_fraction: the body's extent in the image as a fraction of the frame's larger side.
-        trust: which measures are trustworthy: "angles", "heel_height", "lumbar".
+        trust: which measures are trustworthy (:class:`ViewTrust`).
         advice: what to change, or None when the view is good.
     """
 
@@ -49,21 +66,19 @@ class ViewAssessment:
     toward: Literal["head", "feet"] | None
     yaw_deg: float
     body_fraction: float
-    trust: dict[str, bool] = field(default_factory=dict)
+    trust: ViewTrust = field(default_factory=ViewTrust)
     advice: str | None = None
 
     @property
     def far_side(self) -> Leg | None:
         """The person's side away from the camera (side and oblique views), else None."""
-        if self.near_side is None:
-            return None
-        return "left" if self.near_side == "right" else "right"
+        return other_leg(self.near_side) if self.near_side is not None else None
 
-    def judges_angles(self, leg: str) -> bool:
+    def judges_angles(self, leg: RepLeg) -> bool:
         """Whether knee and hip angles of ``leg`` (left, right or both) are judged from this
         view: where angles are trusted at all, except the far leg of an oblique view
         (foreshortened and hidden behind the near one)."""
-        if not self.trust.get("angles", True):
+        if not self.trust.angles:
             return False
         return not (self.view == "oblique" and leg == self.far_side)
 
@@ -87,13 +102,13 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
     body_fraction = float(np.max(extent) / max(image_size))
 
     lateral = (world[L.LEFT_HIP] - world[L.RIGHT_HIP] + world[L.LEFT_SHOULDER] - world[L.RIGHT_SHOULDER]) / 2
-    trunk = midpoint(world, SHOULDERS) - midpoint(world, HIPS)
+    trunk = -trunk_vector(world)  # hip → shoulder
     yaw_deg = float(np.degrees(np.arccos(min(1.0, abs(lateral[2]) / max(np.linalg.norm(lateral), 1e-9)))))
     along_deg = float(np.degrees(np.arcsin(min(1.0, abs(trunk[2]) / max(np.linalg.norm(trunk), 1e-9)))))
     near_side: Leg = "left" if lateral[2] < 0 else "right"
     toward = "head" if trunk[2] < 0 else "feet"
 
-    trunk_px = midpoint(image, SHOULDERS) - midpoint(image, HIPS)
+    trunk_px = -trunk_vector(image)
     steep_deg = float(np.degrees(np.arctan2(abs(trunk_px[1]), abs(trunk_px[0]) + 1e-9)))
 
     view: ViewName
@@ -108,12 +123,12 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
     else:
         view = "above"
     small = body_fraction < MIN_BODY_FRACTION
-    trust = {
-        "angles": view in ("side", "oblique") and not small,
-        "heel_height": view in ("side", "oblique") and not small,
+    trust = ViewTrust(
+        angles=view in ("side", "oblique") and not small,
+        heel_height=view in ("side", "oblique") and not small,
         # the contour holds side-on and from a head-side oblique; from the feet side it degrades
-        "lumbar": not small and (view == "side" or (view == "oblique" and toward == "head")),
-    }
+        lumbar=not small and (view == "side" or (view == "oblique" and toward == "head")),
+    )
     return ViewAssessment(view=view, near_side=near_side if view in ("side", "oblique") else None,
                           toward=toward if view == "oblique" else None, yaw_deg=yaw_deg,
                           body_fraction=body_fraction, trust=trust,
@@ -122,13 +137,11 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
 
 def _advice(view: ViewName, small: bool, toward: str) -> str | None:
     if view == "upright":
-        return ("lie on your back with the camera beside you — the person seems to be upright "
-                "(or the video is turned on its side)")
+        return say("view.upright")
     if small:
-        return "move the camera closer: your body should fill at least a fifth of the frame"
+        return say("view.too_small")
     if view in ("head_end", "feet_end", "above"):
-        return "turn the camera side-on: film from beside you, level with your hips"
+        return say("view.turn_side_on")
     if view == "oblique":
-        return ("turn the camera more side-on for the lower-back measure" if toward == "feet"
-                else "a more side-on camera makes the lower-back measure more reliable")
+        return say("view.oblique_feet" if toward == "feet" else "view.oblique_head")
     return None

@@ -23,6 +23,7 @@ from formcheck.core.landmarks import NUM_LANDMARKS
 from formcheck.core.pose import Pose
 from formcheck.pose.model import resolve_model_path
 from formcheck.pose.tracking import PersonTracker
+from formcheck.profiles import get_profile
 from formcheck.core.frame import Frame
 
 Mode = Literal["image", "video", "live"]
@@ -106,18 +107,20 @@ class PoseEstimator:
         segmentation: also return the person's silhouette mask.
         min_confidence: detection, presence and tracking confidence thresholds.
         quiet: hide MediaPipe's native log lines printed while loading and on the first frame.
+        person_forget_s: the tracker forgets a person unmatched this long (s; default: the
+            profiles' ``person_forget_s``).
     """
 
     def __init__(self, model_path: str | os.PathLike[str] | None = None, mode: Mode = "video",
                  num_poses: int = 2, segmentation: bool = True, min_confidence: float = 0.5,
-                 quiet: bool = True) -> None:
+                 quiet: bool = True, person_forget_s: float | None = None) -> None:
         if mode not in MODES:
             raise ValueError(f"mode must be one of {MODES}, got {mode!r}")
         if num_poses < 1:
             raise ValueError(f"num_poses must be at least 1, got {num_poses}")
         self.model_path: Path = resolve_model_path(model_path)
         self.mode = mode
-        self.tracker = PersonTracker()
+        self.tracker = PersonTracker(get_profile().person_forget_s if person_forget_s is None else person_forget_s)
         self._muted = _MutedStderr(quiet)
         self._muted.start()  # stays muted until the first frame has been processed
         try:
@@ -227,12 +230,12 @@ class PoseEstimator:
     def _select(self, result: Any, frame: Frame) -> Pose:
         found = len(result.pose_landmarks)
         if found == 0:
-            self.tracker.update(np.empty((0, NUM_LANDMARKS, 2)))
+            self.tracker.update(np.empty((0, NUM_LANDMARKS, 2)), frame.t_s)
             return Pose.missing(frame.t_s, frame.size)
         width, height = frame.size
         candidates = np.array([[(p.x * width, p.y * height) for p in person]
                                for person in result.pose_landmarks], dtype=np.float64)
-        chosen = self.tracker.update(candidates)
+        chosen = self.tracker.update(candidates, frame.t_s)
         if chosen is None:
             return Pose.missing(frame.t_s, frame.size, num_candidates=found)
         return Pose.from_mediapipe(result, chosen, frame.t_s, frame.size, xy_px=candidates[chosen])

@@ -10,24 +10,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from formcheck.core.landmarks import TORSO
+from formcheck.core.landmarks import TORSO, trunk_length
 
 # A candidate more than this many torso lengths from the last known torso is a new person.
 MAX_JUMP_TORSO_LENGTHS = 1.0
-# Frames without a match before the tracker forgets the person and chooses afresh.
-FORGET_AFTER_FRAMES = 30
 
 
 def torso_centre_px(xy_px: np.ndarray) -> np.ndarray:
     """(..., 2) mean of the shoulders and hips of (..., 33, 2) landmarks."""
     return np.nanmean(xy_px[..., list(TORSO), :], axis=-2)
-
-
-def torso_length_px(xy_px: np.ndarray) -> np.ndarray:
-    """(...,) distance from mid-shoulder to mid-hip."""
-    shoulders = np.nanmean(xy_px[..., list(TORSO[:2]), :], axis=-2)
-    hips = np.nanmean(xy_px[..., list(TORSO[2:]), :], axis=-2)
-    return np.linalg.norm(shoulders - hips, axis=-1)
 
 
 def lying_person_score(xy_px: np.ndarray) -> np.ndarray:
@@ -44,25 +35,26 @@ def lying_person_score(xy_px: np.ndarray) -> np.ndarray:
 class PersonTracker:
     """Chooses, frame by frame, which candidate is the person of interest."""
 
-    def __init__(self, max_jump_torso_lengths: float = MAX_JUMP_TORSO_LENGTHS,
-                 forget_after_frames: int = FORGET_AFTER_FRAMES) -> None:
+    def __init__(self, forget_after_s: float, max_jump_torso_lengths: float = MAX_JUMP_TORSO_LENGTHS) -> None:
         if max_jump_torso_lengths <= 0:
             raise ValueError(f"max_jump_torso_lengths must be positive, got {max_jump_torso_lengths}")
+        if not forget_after_s >= 0:
+            raise ValueError(f"forget_after_s must be >= 0, got {forget_after_s}")
         self.max_jump_torso_lengths = max_jump_torso_lengths
-        self.forget_after_frames = forget_after_frames
+        self.forget_after_s = forget_after_s
         self._centre_px: np.ndarray | None = None
         self._torso_px = 0.0
-        self._frames_unmatched = 0
+        self._last_match_s: float | None = None
 
     def reset(self) -> None:
         """Forget the person; the next frame chooses afresh."""
         self._centre_px = None
-        self._frames_unmatched = 0
+        self._last_match_s = None
 
-    def update(self, candidates_xy_px: np.ndarray) -> int | None:
-        """Index of the person of interest among (k, 33, 2) candidates, or None."""
+    def update(self, candidates_xy_px: np.ndarray, t_s: float) -> int | None:
+        """Index of the person of interest among (k, 33, 2) candidates at time ``t_s``, or None."""
         if candidates_xy_px.shape[0] == 0:
-            self._miss()
+            self._miss(t_s)
             return None
         centres = torso_centre_px(candidates_xy_px)
         if self._centre_px is None:
@@ -71,15 +63,15 @@ class PersonTracker:
             distances = np.linalg.norm(centres - self._centre_px, axis=-1)
             nearest = int(np.nanargmin(distances)) if np.isfinite(distances).any() else 0
             if distances[nearest] > self.max_jump_torso_lengths * max(self._torso_px, 1.0):
-                self._miss()
+                self._miss(t_s)
                 return None
             chosen = nearest
         self._centre_px = centres[chosen]
-        self._torso_px = float(torso_length_px(candidates_xy_px[chosen]))
-        self._frames_unmatched = 0
+        self._torso_px = float(trunk_length(candidates_xy_px[chosen]))
+        self._last_match_s = t_s
         return chosen
 
-    def _miss(self) -> None:
-        self._frames_unmatched += 1
-        if self._frames_unmatched >= self.forget_after_frames:
+    def _miss(self, t_s: float) -> None:
+        """No match at ``t_s``: forget the person once unmatched for ``forget_after_s``."""
+        if self._last_match_s is not None and t_s - self._last_match_s >= self.forget_after_s:
             self.reset()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from formcheck.analysis.fault import fault_key
-from formcheck.analysis.faults import channel_knee_deg
+from formcheck.analysis.fault_rules import channel_knee_deg
 from formcheck.analysis.rep import Rep
 from formcheck.analysis.session import SessionResult
 from formcheck.core.pose import Pose
@@ -16,7 +16,6 @@ from formcheck.measure.recorder import MeasureRecorder
 from formcheck.profiles import ExerciseProfile
 from formcheck.render.state import FaultBanner, LegState, OverlayState, Phase
 
-BANNER_S = 1.5  # a fault banner stays this long from the fault's time
 
 
 # Most important first when several banners show at once: the back is a safety cue.
@@ -52,7 +51,7 @@ class OverlayTimeline:
     """
 
     def __init__(self, recorder: MeasureRecorder, session: SessionResult, profile: ExerciseProfile,
-                 banner_s: float = BANNER_S) -> None:
+                 banner_s: float | None = None) -> None:
         self.profile = profile
         self.image_size = recorder.image_size or (0, 0)
         self._frame_index = recorder.frame_index
@@ -60,7 +59,6 @@ class OverlayTimeline:
         series = session.series
         calibration = session.calibration
         view = calibration.view if calibration is not None else None
-        trust = dict(view.trust) if view is not None else {}
         far_leg = view.far_side if view is not None else None
         knees = {}
         for leg in ("left", "right"):
@@ -70,12 +68,13 @@ class OverlayTimeline:
                 values[:] = np.nan
             knees[leg] = values
         self._knee_deg = {channel: channel_knee_deg(knees, channel, far_leg) for channel in profile.rep_legs}
-        self._lumbar_cm = (series.lumbar_lift_cm if trust.get("lumbar", True)
+        self._lumbar_cm = (series.lumbar_lift_cm if view is None or view.trust.lumbar
                            else np.full(len(series), np.nan))
         self._reps: dict[str, list[Rep]] = {leg: sorted((r for r in session.reps if r.leg == leg),
                                                         key=lambda r: r.start_s)
                                             for leg in profile.rep_legs}
-        self._banners = sorted((m.t_s, m.t_s + banner_s, _BANNER_ORDER.get(m.code, 9), m.code, m.message)
+        hold_s = profile.banner_video_s if banner_s is None else banner_s
+        self._banners = sorted((m.t_s, m.t_s + hold_s, _BANNER_ORDER.get(m.code, 9), m.code, m.message)
                                for m in fault_moments(session))
 
     def row_of(self, frame_index: int) -> int:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import math
 import os
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from typing import Any, Mapping, Protocol, Sequence
 
 import numpy as np
@@ -138,7 +138,7 @@ def view_entry(calibration: Any | None) -> dict[str, Any] | None:
     view = calibration.view
     return {"view": view.view, "near_side": view.near_side, "toward": view.toward,
             "yaw_deg": _number(view.yaw_deg, 1), "body_fraction": _number(view.body_fraction, 3),
-            "trust": dict(view.trust), "advice": view.advice}
+            "trust": asdict(view.trust), "advice": view.advice}
 
 
 def build_report(inputs: ReportInputs) -> dict[str, Any]:
