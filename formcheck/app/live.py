@@ -26,8 +26,7 @@ import numpy as np
 
 from formcheck.errors import CameraError
 from formcheck.core.pose import Pose
-from formcheck.app.live_feedback import LiveFeedback
-from formcheck.core.series import SIGNAL_COLUMNS
+from formcheck.app.live_feedback import LiveFeedback, process_frame
 from formcheck.render.annotator import Annotator
 from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX
 from formcheck.app.outputs import prepare_out_dir, write_session_outputs
@@ -201,11 +200,7 @@ class LiveSession:
         if frame is None:
             return
         self._submitted = {t: f for t, f in self._submitted.items() if t > pose.t_s}
-        self.recorder.update(pose, frame.index)
-        row = self.recorder.latest()
-        measures = {name: float(getattr(row, name)[0]) for name in SIGNAL_COLUMNS}
-        faults = self.feedback.update(pose, measures, self.recorder.active_calibration,
-                                      self.recorder.calibrator.ready)
+        faults = process_frame(self.recorder, self.feedback, pose, frame.index)
         if self.sound is not None:
             for fault in faults:
                 self.sound.cue(fault.code)

@@ -26,7 +26,9 @@ from formcheck.analysis.fault_rules import channel_knee_deg
 from formcheck.analysis.stream import StreamingAnalysis
 from formcheck.core.legs import LEGS, RepLeg
 from formcheck.core.pose import Pose
+from formcheck.core.series import SIGNAL_COLUMNS
 from formcheck.measure.calibration import Calibration
+from formcheck.measure.recorder import MeasureRecorder
 from formcheck.measure.view import BODY_LANDMARKS, classify_view
 from formcheck.profiles import ExerciseProfile
 from formcheck.render.state import FaultBanner, LegState, OverlayState
@@ -84,6 +86,15 @@ def body_cut_off(pose: Pose, margin_frac: float = FRAME_MARGIN_FRAC) -> bool:
     inside = ((points[:, 0] >= margin_x) & (points[:, 0] <= width - margin_x)
               & (points[:, 1] >= margin_y) & (points[:, 1] <= height - margin_y))
     return not bool(inside.all())
+
+
+def process_frame(recorder: MeasureRecorder, feedback: LiveFeedback, pose: Pose, frame_index: int) -> list[FaultEvent]:
+    """What live does with each processed frame: record it (the report at the end is the
+    offline analysis of the recorder), then feed its raw measures to the feedback."""
+    recorder.update(pose, frame_index)
+    row = recorder.latest()
+    measures = {name: float(getattr(row, name)[0]) for name in SIGNAL_COLUMNS}
+    return feedback.update(pose, measures, recorder.active_calibration, recorder.calibrator.ready)
 
 
 class LiveFeedback:
