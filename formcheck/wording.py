@@ -58,6 +58,7 @@ ENGLISH: Mapping[str, str] = {
     "setup.hold_still": "hold tabletop still: hips and knees at 90°, lower back pressed into the mat",
     "setup.ready": "ready — lower one heel slowly: {down:.0f} seconds down, {up:.0f} up",
     "setup.paused": "paused — press space to continue",
+    "view.no_person": "no person found — is the whole body in view, side-on?",
     "view.upright": "lie on your back with the camera beside you — the person seems to be upright "
                     "(or the video is turned on its side)",
     "view.too_small": "move the camera closer: your body should fill at least a fifth of the frame",

@@ -81,7 +81,7 @@ class RepSegmenter:
     """
 
     def __init__(self, profile: ExerciseProfile,
-                 baseline_heel_height_cm: Mapping[str, float] | None = None,
+                 baseline_heel_height_cm: Mapping[Leg, float] | Mapping[RepLeg, float] | None = None,
                  heel_timed_leg: Leg | None = None) -> None:
         if heel_timed_leg not in (None, "left", "right"):
             raise ValueError(f"heel_timed_leg must be 'left', 'right' or None, got {heel_timed_leg!r}")
@@ -122,8 +122,9 @@ class RepSegmenter:
         if self.profile.legs_together:
             pair = [v for v in (left, right) if math.isfinite(v)]
             hips = [v for v in (hip_l, hip_r) if math.isfinite(v)]
-            values = {"both": (sum(pair) / len(pair) if pair else math.nan, min(pair) if pair else math.nan,
-                               sum(hips) / len(hips) if hips else math.nan)}
+            values: dict[RepLeg, tuple[float, float, float]] = {
+                "both": (sum(pair) / len(pair) if pair else math.nan, min(pair) if pair else math.nan,
+                         sum(hips) / len(hips) if hips else math.nan)}
         else:
             values = {"left": (left, left, hip_l), "right": (right, right, hip_r)}
         timing = {leg: v[0] for leg, v in values.items()}

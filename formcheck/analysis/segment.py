@@ -20,7 +20,7 @@ from formcheck.profiles import ExerciseProfile
 
 
 def segment_reps(series: MeasureSeries, profile: ExerciseProfile,
-                 baseline: Mapping[str, float] | None = None, heel_timed_leg: Leg | None = None,
+                 baseline: Mapping[Leg, float] | None = None, heel_timed_leg: Leg | None = None,
                  sweep_deg: Mapping[RepLeg, np.ndarray] | None = None) -> list[Rep]:
     """Run the rep machine over a whole series; reps in order of start, indexed from 1.
 

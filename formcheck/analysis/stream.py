@@ -25,7 +25,7 @@ from formcheck.core.pose import Pose
 from formcheck.core.series import SIGNAL_COLUMNS, MeasureRow
 from formcheck.measure.calibration import Calibration
 from formcheck.measure.geometry import leg_sweep_deg
-from formcheck.measure.smoothing import SWEEP, OneEuroSmoother, live_smoothers
+from formcheck.measure.smoothing import SWEEP, OneEuroSmoother, Smoother, live_smoothers
 from formcheck.profiles import ExerciseProfile
 
 Phase = Literal["idle", "lowering", "raising"]
@@ -70,7 +70,7 @@ class StreamingAnalysis:
         self._before: deque[MeasureRow] | None = deque(maxlen=_BEFORE_MAX_ROWS)
 
     def _fresh_smoothers(self) -> dict[str, OneEuroSmoother]:
-        return {name: f for name, f in live_smoothers().items() if isinstance(f, OneEuroSmoother)}
+        return {name: _one_euro(f) for name, f in live_smoothers().items()}
 
     def restart(self) -> None:
         """Forget the calibration and the smoothing (the user asked to recalibrate); counts stay."""
@@ -140,7 +140,7 @@ class StreamingAnalysis:
             return  # the heels cannot be seen above the floor from here: no reps are counted
         baseline = dict(calibration.heel_height_cm) if calibration.ok else None
         self._machine = RepSegmenter(self.profile, baseline, heel_timed_leg=self.legs.heel_timed)
-        self._sweep_smoothers = {leg: live_smoothers()[SWEEP] for leg in self.legs.timed_on_angles(self.profile)}
+        self._sweep_smoothers = {leg: _one_euro(live_smoothers()[SWEEP]) for leg in self.legs.timed_on_angles(self.profile)}
 
     def _update_sweeps(self, pose: Pose) -> None:
         """Smoothed sweep of each timed leg about the calibrated hip (the report's timing signal)."""
@@ -150,3 +150,10 @@ class StreamingAnalysis:
         for leg, smoother in self._sweep_smoothers.items():
             value = float(leg_sweep_deg(pose.xy_px, leg, axis.hip_px, axis.up_px, axis.feet_px))
             self.sweep_deg[leg] = smoother.update(float(pose.t_s), value)
+
+
+def _one_euro(smoother: Smoother) -> OneEuroSmoother:
+    """The causal smoother live feedback updates frame by frame."""
+    if not isinstance(smoother, OneEuroSmoother):
+        raise TypeError(f"live smoothing needs One-Euro filters, got {smoother!r}")
+    return smoother

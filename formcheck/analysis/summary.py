@@ -7,7 +7,7 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
-from formcheck.analysis.fault import FAULT_CODES, Fault
+from formcheck.analysis.fault import FAULT_CODES, Fault, FaultCode
 from formcheck.analysis.rep import Rep
 from formcheck.core.legs import legs_of, mean_of_legs
 from formcheck.core.series import MeasureSeries
@@ -68,7 +68,7 @@ def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], pr
 
 
 def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
-            ranges: Mapping[str, Mapping[str, float]], codes: Mapping[str, int], bad_setup: bool) -> list[str]:
+            ranges: Mapping[str, Mapping[str, float]], codes: Mapping[FaultCode, int], bad_setup: bool) -> list[str]:
     if not reps:
         return [say("advice.no_reps")]
     advice: list[str] = []

@@ -23,8 +23,8 @@ import numpy as np
 from formcheck.analysis.fault import FAULT_CODES
 from formcheck.analysis.fault_detector import FaultEvent
 from formcheck.analysis.fault_rules import channel_knee_deg
-from formcheck.analysis.stream import StreamingAnalysis
-from formcheck.core.legs import LEGS, RepLeg
+from formcheck.analysis.stream import ChannelProgress, StreamingAnalysis
+from formcheck.core.legs import LEGS, Leg, RepLeg
 from formcheck.core.pose import Pose
 from formcheck.core.series import SIGNAL_COLUMNS
 from formcheck.measure.calibration import Calibration
@@ -111,7 +111,7 @@ class LiveFeedback:
         self._banners: dict[str, float] = {}  # code → shown until (s)
 
     @property
-    def legs(self) -> Mapping[RepLeg, object]:
+    def legs(self) -> Mapping[RepLeg, ChannelProgress]:
         """Per rep channel: reps so far, phase and since when."""
         return self.analysis.channels
 
@@ -120,7 +120,7 @@ class LiveFeedback:
         return self.analysis.smoothed
 
     @property
-    def sweep_deg(self) -> Mapping[str, float]:
+    def sweep_deg(self) -> Mapping[Leg, float]:
         return self.analysis.sweep_deg
 
     def restart(self) -> None:

@@ -221,8 +221,10 @@ def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) ->
         heel = {leg: float(np.nanmedian(heel_height_cm(xy, floor, leg))) for leg in LEGS}
         knee = {leg: float(np.nanmedian(joint_angle_deg(xy, "knee", leg))) for leg in LEGS}
         hip_angle = {leg: float(np.nanmedian(joint_angle_deg(xy, "hip", leg))) for leg in LEGS}
-        segments = {leg: tuple(float(np.nanmedian(length)) for length in segment_length_px(xy, leg))
-                    for leg in LEGS}
+        segments: dict[Leg, tuple[float, float]] = {}
+        for leg in LEGS:
+            thigh_px, shin_px = segment_length_px(xy, leg)
+            segments[leg] = (float(np.nanmedian(thigh_px)), float(np.nanmedian(shin_px)))
     view = classify_view(world, xy, image_size)
     correction = _heel_corrections(heel, segments, view) if ok else {leg: DepthCorrection() for leg in LEGS}
     heel = {leg: float(correction[leg].apply(heel[leg])) for leg in LEGS}

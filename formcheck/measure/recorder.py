@@ -24,7 +24,7 @@ from formcheck.core.landmarks import HIPS, SHOULDERS, midpoint
 from formcheck.measure.geometry import heel_height_cm, heel_height_frac, hip_angle_from_lengths_deg, knee_angle_from_lengths_deg, leg_angles_deg, leg_sweep_deg
 from formcheck.core.landmarks import NUM_LANDMARKS
 from formcheck.core.pose import Pose
-from formcheck.core.legs import LEGS
+from formcheck.core.legs import LEGS, Leg
 from formcheck.core.series import MeasureSeries
 from formcheck.measure.frame_table import FrameTable
 from formcheck.measure.silhouette import SilhouetteMeter
@@ -246,14 +246,14 @@ class MeasureRecorder:
             gap[rows] = self._silhouette[rows, 2] * calibration.cm_per_px
         return gap
 
-    def leg_sweep_deg(self, leg: str) -> np.ndarray:
+    def leg_sweep_deg(self, leg: Leg) -> np.ndarray:
         """Raw per-frame sweep of ``leg`` toward the feet about the calibrated hip (deg, NaN
         before a calibration); see :func:`formcheck.geometry.leg_sweep_deg`."""
         sweep = np.full(self._count, np.nan)
         xy = self.xy_px
         for rows, calibration in self._calibrated_rows():
             axis = calibration.axis
-            sweep[rows] = leg_sweep_deg(xy[rows], leg, axis.hip_px, axis.up_px, axis.feet_px)  # type: ignore[arg-type]
+            sweep[rows] = leg_sweep_deg(xy[rows], leg, axis.hip_px, axis.up_px, axis.feet_px)
         return sweep
 
     def recalibration_notes(self) -> list[str]:

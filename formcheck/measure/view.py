@@ -96,8 +96,7 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
     body_px = image[list(BODY_LANDMARKS)]
     if not np.isfinite(world).any() or not np.isfinite(body_px).any():
         return ViewAssessment("unknown", None, None, float("nan"), 0.0,
-                              {"angles": False, "heel_height": False, "lumbar": False},
-                              "no person found — is the whole body in view, side-on?")
+                              ViewTrust(angles=False, heel_height=False, lumbar=False), say("view.no_person"))
     extent = np.nanmax(body_px, axis=0) - np.nanmin(body_px, axis=0)
     body_fraction = float(np.max(extent) / max(image_size))
 
@@ -106,7 +105,7 @@ def classify_view(world_m: np.ndarray, xy_px: np.ndarray, image_size: tuple[int,
     yaw_deg = float(np.degrees(np.arccos(min(1.0, abs(lateral[2]) / max(np.linalg.norm(lateral), 1e-9)))))
     along_deg = float(np.degrees(np.arcsin(min(1.0, abs(trunk[2]) / max(np.linalg.norm(trunk), 1e-9)))))
     near_side: Leg = "left" if lateral[2] < 0 else "right"
-    toward = "head" if trunk[2] < 0 else "feet"
+    toward: Literal["head", "feet"] = "head" if trunk[2] < 0 else "feet"
 
     trunk_px = -trunk_vector(image)
     steep_deg = float(np.degrees(np.arctan2(abs(trunk_px[1]), abs(trunk_px[0]) + 1e-9)))

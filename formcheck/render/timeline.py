@@ -7,10 +7,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from formcheck.analysis.fault import fault_key
+from formcheck.analysis.fault import Fault, fault_key
 from formcheck.analysis.fault_rules import channel_knee_deg
 from formcheck.analysis.rep import Rep
 from formcheck.analysis.session import SessionResult
+from formcheck.core.legs import LEGS, Leg
 from formcheck.core.pose import Pose
 from formcheck.measure.recorder import MeasureRecorder
 from formcheck.profiles import ExerciseProfile
@@ -35,7 +36,8 @@ class FaultMoment:
 def fault_moments(session: SessionResult) -> list[FaultMoment]:
     """Every fault of the session with a time, in time order, keyed as report.html keys its
     stills (:func:`~formcheck.analysis.fault.fault_key`)."""
-    located = [(rep.index, fault) for rep, faults in zip(session.reps, session.faults) for fault in faults]
+    located: list[tuple[int | None, Fault]] = [(rep.index, fault) for rep, faults in zip(session.reps, session.faults)
+                                               for fault in faults]
     located += [(None, fault) for fault in session.setup_faults]
     moments = [FaultMoment(fault_key(rep, fault.code), fault.code, float(fault.t_s), fault.message)
                for rep, fault in located]
@@ -60,9 +62,9 @@ class OverlayTimeline:
         calibration = session.calibration
         view = calibration.view if calibration is not None else None
         far_leg = view.far_side if view is not None else None
-        knees = {}
-        for leg in ("left", "right"):
-            values = series.knee_angle_deg(leg).copy()  # type: ignore[arg-type]
+        knees: dict[Leg, np.ndarray] = {}
+        for leg in LEGS:
+            values = series.knee_angle_deg(leg).copy()
             # the rules do not judge a knee this view cannot see: the overlay does not show one
             if view is not None and not view.judges_angles(leg):
                 values[:] = np.nan

@@ -13,33 +13,18 @@ import json
 import math
 import os
 from dataclasses import asdict, dataclass, field
-from typing import Any, Mapping, Protocol, Sequence
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
-from formcheck.core.legs import LEGS
+from formcheck.core.legs import LEGS, legs_of
+from formcheck.analysis.fault import Fault
+from formcheck.analysis.rep import Rep
 from formcheck.core.series import MeasureSeries
 from formcheck.io.atomic import AtomicTextFile
+from formcheck.measure.calibration import Calibration
 
 SCHEMA_VERSION = 1
-
-
-class RepLike(Protocol):
-    index: int
-    leg: str
-    start_s: float
-    bottom_s: float
-    end_s: float
-    lower_s: float
-    raise_s: float
-    heel_height_min_cm: float
-
-
-class FaultLike(Protocol):
-    code: str
-    t_s: float
-    value: float
-    message: str
 
 
 @dataclass(frozen=True)
@@ -61,11 +46,11 @@ class ReportInputs:
     source: SourceInfo
     exercise: str
     series: MeasureSeries
-    reps: Sequence[RepLike]
-    faults: Sequence[Sequence[FaultLike]]  # faults[k] belong to reps[k]
+    reps: Sequence[Rep]
+    faults: Sequence[Sequence[Fault]]  # faults[k] belong to reps[k]
     summary: dict[str, Any]
-    setup_faults: Sequence[FaultLike] = ()
-    calibration: Any | None = None  # formcheck.calibration.Calibration
+    setup_faults: Sequence[Fault] = ()
+    calibration: Calibration | None = None
     end_range: dict[str, Any] = field(default_factory=dict)
     complete: bool = True
     warnings: list[str] = field(default_factory=list)
@@ -93,13 +78,12 @@ def camera_side(leg: str, far_side: str | None) -> str | None:
     return "far" if leg == far_side else "near"
 
 
-def rep_entry(rep: RepLike, faults: Sequence[FaultLike], series: MeasureSeries,
+def rep_entry(rep: Rep, faults: Sequence[Fault], series: MeasureSeries,
               far_side: str | None = None) -> dict[str, Any]:
     """One element of ``reps``: times, phase durations, ranges of the measures, faults, and
     which side of the camera the leg was on (``far_side``: the view's far leg, if any)."""
     inside = (series.t_s >= rep.start_s) & (series.t_s <= rep.end_s)
-    legs = LEGS if rep.leg == "both" else (rep.leg,)
-    knee = np.concatenate([series.knee_angle_deg(leg)[inside] for leg in legs])  # type: ignore[arg-type]
+    knee = np.concatenate([series.knee_angle_deg(leg)[inside] for leg in legs_of(rep.leg)])
     return {
         "index": rep.index, "leg": rep.leg,
         "start_s": _number(rep.start_s), "bottom_s": _number(rep.bottom_s), "end_s": _number(rep.end_s),
@@ -113,13 +97,13 @@ def rep_entry(rep: RepLike, faults: Sequence[FaultLike], series: MeasureSeries,
     }
 
 
-def fault_entry(fault: FaultLike) -> dict[str, Any]:
+def fault_entry(fault: Fault) -> dict[str, Any]:
     """One fault: code, time, measured value, the coach's words."""
     return {"code": fault.code, "t_s": _number(fault.t_s), "value": _number(fault.value),
             "message": fault.message}
 
 
-def calibration_entry(calibration: Any | None) -> dict[str, Any]:
+def calibration_entry(calibration: Calibration | None) -> dict[str, Any]:
     """``calibration``: the imprint window, whether it was a still tabletop, and baselines."""
     if calibration is None:
         return {"start_s": None, "end_s": None, "ok": False,
@@ -131,7 +115,7 @@ def calibration_entry(calibration: Any | None) -> dict[str, Any]:
             "knee_angle_deg": {leg: _number(v) for leg, v in calibration.knee_angle_deg.items()}}
 
 
-def view_entry(calibration: Any | None) -> dict[str, Any] | None:
+def view_entry(calibration: Calibration | None) -> dict[str, Any] | None:
     """``view``: where the camera is and which measures that view allows."""
     if calibration is None:
         return None
