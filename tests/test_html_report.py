@@ -16,12 +16,17 @@ import numpy as np
 import pytest
 
 from formcheck.core.series import MeasureSeries
-from formcheck.report.html_report import (FAULT_COLOURS, LEG_COLOURS, LUMBAR_COLOUR, render_report_html,
-                                          write_report_html)
+from formcheck.render.palette import DEFAULT_PALETTE, hex_colour
+from formcheck.render.palette import FAULT_COLOURS as RGB_FAULT_COLOURS
+from formcheck.report.html_report import render_report_html, write_report_html
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CHROMIUM = Path("/usr/bin/chromium")
 STILL_RGB = (20, 200, 60)  # a solid colour no other part of the page uses
+# The page's colours: the overlay's palette, as hex.
+LEG_COLOURS = {leg: hex_colour(DEFAULT_PALETTE.leg(leg)) for leg in ("left", "right", "both")}
+FAULT_COLOURS = {code: hex_colour(rgb) for code, rgb in RGB_FAULT_COLOURS.items()}
+LUMBAR_COLOUR = hex_colour(DEFAULT_PALETTE.lumbar)
 
 
 def _series(n: int = 300, fps: float = 30.0) -> MeasureSeries:
@@ -89,11 +94,15 @@ class _Tags(HTMLParser):
         super().__init__()
         self.stack: list[str] = []
         self.starts: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.starts.append((tag, dict(attrs)))
         if tag not in self.VOID:
             self.stack.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.VOID:
@@ -173,6 +182,35 @@ def test_text_is_escaped() -> None:
     page = render_report_html(report, _series())
     assert "<script" not in page and "&lt;script&gt;" in page
     _parse(page)
+
+
+def test_hostile_names_and_messages_stay_text() -> None:
+    """Markup, quotes and template syntax in a file name, the exercise, messages, advice, warnings and a
+    fault code are shown as the very characters, never run or evaluated."""
+    from formcheck.analysis.fault import fault_key
+
+    hostile = '"><script>alert(\'x\')</script><img src=x onerror="alert(1)">{{ 7*7 }}{% if 1 %}&amp;'
+    report = _report(exercise=hostile, warnings=[hostile],
+                     source={"path": f"/videos/{hostile}.mp4", "fps": 30.0, "frames": 300})
+    report["summary"]["advice"] = [hostile]
+    report["view"]["advice"] = hostile
+    report["reps"][0]["faults"][0]["message"] = hostile
+    report["reps"][1]["faults"][1]["code"] = hostile
+    report["summary"]["faults"][hostile] = 1
+    stills = {fault_key(2, hostile): _jpeg()}
+    page = render_report_html(report, _series(), stills)
+    _assert_self_contained(page)  # no <script>, no outside src / href
+    parsed = _parse(page)
+    assert [tag for tag, _ in parsed.starts].count("img") == 1  # the still: the name's <img> is text
+    assert not any(name.startswith("on") for _, attrs in parsed.starts for name in attrs)
+    shown = "".join(parsed.texts)
+    # shown as text in the title, header, facts, advice, warnings, reps table, tiles and plot tooltips
+    assert shown.count(hostile) >= 10
+    assert f"{hostile}.mp4" in shown and "formcheck report — " + hostile in shown
+    key = fault_key(2, hostile)
+    ids = [attrs.get("id") for _, attrs in parsed.starts]
+    hrefs = [attrs.get("href") for _, attrs in parsed.starts]
+    assert f"still-{key}" in ids and f"#still-{key}" in hrefs  # the attribute holds the key, intact
 
 
 def test_stills_embedded_as_data_uris() -> None:
