@@ -175,6 +175,30 @@ def test_one_svg_per_plot_with_band_threshold_reps_and_faults() -> None:
     assert left_knee and left_knee.group(1).count("M") == 2  # broken at the NaN gap
 
 
+def test_plot_geometry_maps_time_and_values_to_the_plot_area() -> None:
+    """Known answers: 0–10 s across the area's width, values padded by 8 % of their range."""
+    from formcheck.report.svg_plot import Line, plot_geometry
+
+    t = np.linspace(0.0, 10.0, 11)
+    plot = plot_geometry(t, [Line("v", t.copy(), "#000000")], "v",
+                         [{"index": 1, "leg": "left", "start_s": 2.0, "end_s": 4.0}],
+                         [{"code": "arching", "t_s": 5.0, "message": "m"}], band=(3.0, 7.0))
+    area = plot.area
+    assert plot.faults[0].x_px == pytest.approx(area.x + area.width / 2)
+    assert plot.faults[0].colour == FAULT_COLOURS["arching"] and plot.faults[0].title == "arching at 5.0 s: m"
+    shade = plot.reps[0]
+    assert (shade.box.x, shade.box.width) == pytest.approx((area.x + 0.2 * area.width, 0.2 * area.width))
+    assert shade.colour == LEG_COLOURS["left"] and shade.number == "1"
+    low, high = -0.8, 10.8  # 0–10 padded by 8 % of the range
+    y_of = lambda v: area.y + (high - v) / (high - low) * area.height  # noqa: E731
+    assert plot.band is not None and plot.band.edges_px == pytest.approx((y_of(3.0), y_of(7.0)))
+    assert plot.band.colour == hex_colour(DEFAULT_PALETTE.ok)
+    assert [tick.label for tick in plot.y_ticks] == ["0", "2.5", "5", "7.5", "10"]
+    assert plot.y_ticks[2].at_px == pytest.approx(y_of(5.0))
+    assert [tick.label for tick in plot.x_ticks] == [str(k) for k in range(11)]
+    assert plot.paths[0].d.startswith(f"M{area.x:.1f},{y_of(0.0):.1f}L") and plot.paths[0].d.count("L") == 10
+
+
 def test_text_is_escaped() -> None:
     evil = '<script>alert("x")</script>'
     report = _report(warnings=[evil], source={"path": f"a{evil}.mp4"})

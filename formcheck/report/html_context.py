@@ -42,10 +42,12 @@ def number(value: Any, digits: int = 1, unit: str = "") -> str:
 
 
 def leg_hex(leg: Any) -> str:
+    """The hex colour of leg ``leg`` (the overlay's, see :meth:`~formcheck.render.palette.Palette.leg`)."""
     return hex_colour(DEFAULT_PALETTE.leg(str(leg)))
 
 
 def fault_hex(code: Any) -> str:
+    """The hex colour of fault ``code`` (the overlay banner's)."""
     return hex_colour(fault_colour(str(code)))
 
 
@@ -80,6 +82,8 @@ class Tile:
 
 @dataclass(frozen=True)
 class Summary:
+    """The summary section: an interrupted-run notice, the tiles and the facts table's values."""
+
     interrupted: bool
     tiles: tuple[Tile, ...]
     source_path: str
@@ -144,12 +148,14 @@ class FaultItem:
 
 
 def fault_item(fault: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> FaultItem:
+    """``fault`` (from :func:`all_faults`) as listed, linked to its still when ``stills`` has one."""
     key = still_key(fault)
     return FaultItem(text(fault.get("code")), fault_hex(fault.get("code")), text(fault.get("message")),
                      number(fault.get("t_s"), 1, " s"), key if stills and key in stills else None)
 
 
 def setup_faults(report: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> list[FaultItem]:
+    """The start position's faults (no rep)."""
     return [fault_item(dict(f, rep=None), stills) for f in report.get("setup_faults") or []]
 
 
@@ -163,6 +169,8 @@ class Cell:
 
 @dataclass(frozen=True)
 class RepRow:
+    """One row of the reps table; ``far`` marks the leg farther from the camera."""
+
     index: str
     leg: str
     colour: str
@@ -177,7 +185,8 @@ def rep_rows(report: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> l
     for rep in report.get("reps") or []:
         far = rep.get("camera_side") == "far"
         cells = [Cell(number(rep.get(key), digits, unit), far) for key, digits, unit in REP_TIME_COLUMNS]
-        cells += [Cell(f"{number(rep.get('knee_angle_min_deg'), 0, '°')}–{number(rep.get('knee_angle_max_deg'), 0, '°')}"),
+        knee = f"{number(rep.get('knee_angle_min_deg'), 0, '°')}–{number(rep.get('knee_angle_max_deg'), 0, '°')}"
+        cells += [Cell(knee),
                   Cell(number(rep.get("heel_height_min_cm"), 1, " cm")),
                   Cell(number(rep.get("lumbar_lift_max_cm"), 1, " cm")),
                   Cell(number(rep.get("pelvic_tilt_max_deg"), 1, "°"))]
@@ -200,6 +209,8 @@ class LegendKey:
 
 @dataclass(frozen=True)
 class Figure:
+    """A plot with its caption and legend."""
+
     caption: str
     legend: tuple[LegendKey, ...]
     plot: Plot
