@@ -32,13 +32,11 @@ from formcheck import cli
 from formcheck.app.annotate import ANNOTATED_VIDEO, annotate_outputs
 from formcheck.render.timeline import OverlayTimeline, fault_moments
 from formcheck.errors import AnnotationInterrupted
-from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS
+from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS, hex_colour
 from formcheck.render.annotator import Annotator
 from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX, analyze_video
 from formcheck.app.result import AnalysisResult
 from formcheck.profiles import get_profile
-from formcheck.report.html_report import FAULT_COLOURS as HTML_FAULT_COLOURS
-from formcheck.report.html_report import LEG_COLOURS, LUMBAR_COLOUR
 from formcheck.core.stages import StageTimer
 from formcheck.io.sources import VideoFileSource
 from formcheck.io import video_sink
@@ -468,9 +466,18 @@ def _load_page(html: Path, profile_dir: Path, width_px: int = 1280) -> tuple[dic
     return status, image, errors
 
 
-def _hex_share(image_bgr: np.ndarray, hex_colour: str, tol: int = 8) -> float:
-    rgb = tuple(int(hex_colour[i: i + 2], 16) for i in (1, 3, 5))
-    return _share(image_bgr[..., ::-1], rgb, tol)  # type: ignore[arg-type]
+def test_the_report_draws_in_the_overlays_colours(analysed: AnalysisResult) -> None:
+    """One palette: the page's leg lines, rep shades and fault markers are the video's leg and banner colours."""
+    page = analysed.outputs["report_html"].read_text(encoding="utf-8")
+    strokes = {title: stroke for stroke, title in re.findall(
+        r'<path d="[^"]*" fill="none" stroke="(#[0-9a-f]{6})"[^>]*><title>([^<]+)</title>', page)}
+    for leg in ("left", "right"):
+        assert strokes[f"knee {leg}"] == strokes[f"heel {leg}"] == hex_colour(DEFAULT_PALETTE.leg(leg))
+    shades = set(re.findall(r'<rect [^>]*fill="(#[0-9a-f]{6})" fill-opacity="0.08"', page))
+    assert shades == {hex_colour(DEFAULT_PALETTE.leg(rep["leg"])) for rep in analysed.report["reps"]}
+    (_, fault), = _faults(analysed.report)
+    marker = re.search(rf'<g><title>{fault["code"]} at [^<]*</title><line [^>]*stroke="(#[0-9a-f]{{6}})"', page)
+    assert marker and marker.group(1) == hex_colour(FAULT_COLOURS[fault["code"]])
 
 
 def test_chromium_loads_the_report_with_its_stills_and_plots(analysed: AnalysisResult, tmp_path: Path) -> None:
@@ -480,9 +487,9 @@ def test_chromium_loads_the_report_with_its_stills_and_plots(analysed: AnalysisR
     assert status["decoded"] == [True] * stills and len(status["widths"]) == stills
     assert all(width > 0 for width in status["widths"]) and status["svgs"] == 3
     assert image is not None and image.shape[1] == 1280 and image.shape[0] == status["height"]
-    # the plot lines (both legs, lumbar lift) and the fault markers are on screen
-    for colour in (LEG_COLOURS["left"], LEG_COLOURS["right"], LUMBAR_COLOUR, HTML_FAULT_COLOURS["tabletop_lost"]):
-        assert _hex_share(image, colour) > 2e-4, colour
+    # the plot lines (both legs, lumbar lift) and the fault markers are on screen, in the overlay's RGB
+    for colour in (DEFAULT_PALETTE.left, DEFAULT_PALETTE.right, DEFAULT_PALETTE.lumbar, FAULT_COLOURS["tabletop_lost"]):
+        assert _share(image[..., ::-1], colour, tol=8) > 2e-4, colour
     # the still itself: its banner (drawn by the overlay) is on screen
     assert _share(image[..., ::-1], FAULT_COLOURS["tabletop_lost"], tol=30) > 1e-3
 

@@ -16,12 +16,17 @@ import numpy as np
 import pytest
 
 from formcheck.core.series import MeasureSeries
-from formcheck.report.html_report import (FAULT_COLOURS, LEG_COLOURS, LUMBAR_COLOUR, render_report_html,
-                                          write_report_html)
+from formcheck.render.palette import DEFAULT_PALETTE, hex_colour
+from formcheck.render.palette import FAULT_COLOURS as RGB_FAULT_COLOURS
+from formcheck.report.html_report import render_report_html, write_report_html
 
 SAMPLES = Path(__file__).resolve().parents[1] / "samples"
 CHROMIUM = Path("/usr/bin/chromium")
 STILL_RGB = (20, 200, 60)  # a solid colour no other part of the page uses
+# The page's colours: the overlay's palette, as hex.
+LEG_COLOURS = {leg: hex_colour(DEFAULT_PALETTE.leg(leg)) for leg in ("left", "right", "both")}
+FAULT_COLOURS = {code: hex_colour(rgb) for code, rgb in RGB_FAULT_COLOURS.items()}
+LUMBAR_COLOUR = hex_colour(DEFAULT_PALETTE.lumbar)
 
 
 def _series(n: int = 300, fps: float = 30.0) -> MeasureSeries:
@@ -89,11 +94,15 @@ class _Tags(HTMLParser):
         super().__init__()
         self.stack: list[str] = []
         self.starts: list[tuple[str, dict[str, str | None]]] = []
+        self.texts: list[str] = []
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.starts.append((tag, dict(attrs)))
         if tag not in self.VOID:
             self.stack.append(tag)
+
+    def handle_data(self, data: str) -> None:
+        self.texts.append(data)
 
     def handle_endtag(self, tag: str) -> None:
         if tag in self.VOID:
@@ -166,6 +175,30 @@ def test_one_svg_per_plot_with_band_threshold_reps_and_faults() -> None:
     assert left_knee and left_knee.group(1).count("M") == 2  # broken at the NaN gap
 
 
+def test_plot_geometry_maps_time_and_values_to_the_plot_area() -> None:
+    """Known answers: 0–10 s across the area's width, values padded by 8 % of their range."""
+    from formcheck.report.svg_plot import Line, plot_geometry
+
+    t = np.linspace(0.0, 10.0, 11)
+    plot = plot_geometry(t, [Line("v", t.copy(), "#000000")], "v",
+                         [{"index": 1, "leg": "left", "start_s": 2.0, "end_s": 4.0}],
+                         [{"code": "arching", "t_s": 5.0, "message": "m"}], band=(3.0, 7.0))
+    area = plot.area
+    assert plot.faults[0].x_px == pytest.approx(area.x + area.width / 2)
+    assert plot.faults[0].colour == FAULT_COLOURS["arching"] and plot.faults[0].title == "arching at 5.0 s: m"
+    shade = plot.reps[0]
+    assert (shade.box.x, shade.box.width) == pytest.approx((area.x + 0.2 * area.width, 0.2 * area.width))
+    assert shade.colour == LEG_COLOURS["left"] and shade.number == "1"
+    low, high = -0.8, 10.8  # 0–10 padded by 8 % of the range
+    y_of = lambda v: area.y + (high - v) / (high - low) * area.height  # noqa: E731
+    assert plot.band is not None and plot.band.edges_px == pytest.approx((y_of(3.0), y_of(7.0)))
+    assert plot.band.colour == hex_colour(DEFAULT_PALETTE.ok)
+    assert [tick.label for tick in plot.y_ticks] == ["0", "2.5", "5", "7.5", "10"]
+    assert plot.y_ticks[2].at_px == pytest.approx(y_of(5.0))
+    assert [tick.label for tick in plot.x_ticks] == [str(k) for k in range(11)]
+    assert plot.paths[0].d.startswith(f"M{area.x:.1f},{y_of(0.0):.1f}L") and plot.paths[0].d.count("L") == 10
+
+
 def test_text_is_escaped() -> None:
     evil = '<script>alert("x")</script>'
     report = _report(warnings=[evil], source={"path": f"a{evil}.mp4"})
@@ -173,6 +206,35 @@ def test_text_is_escaped() -> None:
     page = render_report_html(report, _series())
     assert "<script" not in page and "&lt;script&gt;" in page
     _parse(page)
+
+
+def test_hostile_names_and_messages_stay_text() -> None:
+    """Markup, quotes and template syntax in a file name, the exercise, messages, advice, warnings and a
+    fault code are shown as the very characters, never run or evaluated."""
+    from formcheck.analysis.fault import fault_key
+
+    hostile = '"><script>alert(\'x\')</script><img src=x onerror="alert(1)">{{ 7*7 }}{% if 1 %}&amp;'
+    report = _report(exercise=hostile, warnings=[hostile],
+                     source={"path": f"/videos/{hostile}.mp4", "fps": 30.0, "frames": 300})
+    report["summary"]["advice"] = [hostile]
+    report["view"]["advice"] = hostile
+    report["reps"][0]["faults"][0]["message"] = hostile
+    report["reps"][1]["faults"][1]["code"] = hostile
+    report["summary"]["faults"][hostile] = 1
+    stills = {fault_key(2, hostile): _jpeg()}
+    page = render_report_html(report, _series(), stills)
+    _assert_self_contained(page)  # no <script>, no outside src / href
+    parsed = _parse(page)
+    assert [tag for tag, _ in parsed.starts].count("img") == 1  # the still: the name's <img> is text
+    assert not any(name.startswith("on") for _, attrs in parsed.starts for name in attrs)
+    shown = "".join(parsed.texts)
+    # shown as text in the title, header, facts, advice, warnings, reps table, tiles and plot tooltips
+    assert shown.count(hostile) >= 10
+    assert f"{hostile}.mp4" in shown and "formcheck report — " + hostile in shown
+    key = fault_key(2, hostile)
+    ids = [attrs.get("id") for _, attrs in parsed.starts]
+    hrefs = [attrs.get("href") for _, attrs in parsed.starts]
+    assert f"still-{key}" in ids and f"#still-{key}" in hrefs  # the attribute holds the key, intact
 
 
 def test_stills_embedded_as_data_uris() -> None:

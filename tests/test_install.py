@@ -25,6 +25,9 @@ def test_wheel_contains_the_model(wheel: Path) -> None:
     with zipfile.ZipFile(wheel) as archive:
         names = archive.namelist()
     assert "formcheck/_model/pose_landmarker_full.task" in names
+    templates = REPO / "formcheck" / "report" / "templates"
+    shipped = {f"formcheck/report/templates/{p.name}" for p in templates.glob("*.j2")}
+    assert "formcheck/report/templates/report.html.j2" in shipped and shipped <= set(names)  # report.html
     assert not any(name.startswith(("tests/", "samples/", "models/")) for name in names)
 
 

@@ -177,3 +177,34 @@ def test_real_frame(image_estimator, tmp_path: Path) -> None:
         assert _near(out, _midpoint(pose, hip, knee), colour, radius=4), side
     assert not _near(frame.rgb, _midpoint(pose, Landmark.LEFT_HIP, Landmark.LEFT_KNEE), DEFAULT_PALETTE.left,
                      radius=4, tol=6)
+
+
+def test_each_piece_draws_only_its_own_part() -> None:
+    """An Annotator of the skeleton piece alone: limbs, but no banner, panels or set-up box."""
+    from formcheck.render.skeleton import SkeletonAnnotator
+
+    pose = _lying_pose()
+    state = OverlayState(pose=pose, faults=(FaultBanner("arching", "back lifting"),),
+                         setup_message="turn the camera side-on", fps=15.0)
+    alone = Annotator(pieces=[SkeletonAnnotator()]).annotate(_grey(), state)
+    full = Annotator().annotate(_grey(), state)
+    assert _near(alone, _midpoint(pose, Landmark.LEFT_KNEE, Landmark.LEFT_ANKLE), DEFAULT_PALETTE.left)
+    for colour in (FAULT_COLOURS["arching"], DEFAULT_PALETTE.setup):
+        assert _share(alone, colour, tol=2) == 0.0 and _share(full, colour, tol=2) > 0.005
+    assert np.array_equal(alone[:100, 300:340], _grey()[:100, 300:340])  # nothing drawn up there
+
+
+def test_panels_start_below_the_banners() -> None:
+    """The legs panel's top edge moves down by exactly the height the banners take."""
+    from formcheck.render.banners import FaultBannerAnnotator
+
+    def panel_top(faults: tuple[FaultBanner, ...]) -> int:
+        column = Annotator().annotate(_grey(), OverlayState(faults=faults))[:, 12].astype(int)
+        panel = np.round(0.6 * np.array(DEFAULT_PALETTE.panel) + 0.4 * 110)  # the blended panel colour
+        return int(np.flatnonzero((np.abs(column - panel).max(axis=1) <= 2))[0])
+
+    faults = (FaultBanner("arching", "back lifting — stop here, that is your end range"),
+              FaultBanner("swinging", "slow down: 3 seconds down, 3 up, " * 3))
+    banners_px = FaultBannerAnnotator().height_px(640, faults, 1.0)
+    assert banners_px > 60  # two banners, the second on two lines
+    assert panel_top(faults) - panel_top(()) == banners_px
