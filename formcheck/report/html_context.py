@@ -11,7 +11,7 @@ import base64
 import math
 import re
 from dataclasses import dataclass
-from typing import Any, Mapping, Sequence
+from typing import Any, Mapping
 
 from formcheck.analysis.fault import fault_key
 from formcheck.core.series import MeasureSeries

@@ -15,7 +15,6 @@ import re
 from typing import Any, Mapping
 
 import jinja2
-from markupsafe import Markup
 
 from formcheck.core.series import MeasureSeries
 from formcheck.io.atomic import AtomicTextFile
