@@ -3,14 +3,33 @@
 from __future__ import annotations
 
 import io
+import os
 import re
 
+import pytest
+
+from formcheck.app import progress as progress_module
 from formcheck.app.progress import ProgressBar
 
 
 class _Terminal(io.StringIO):
+    """A terminal of ``columns`` (0: one that does not say); its fake file number is its width,
+    which the patched ``os.get_terminal_size`` reports."""
+
+    def __init__(self, columns: int = 100) -> None:
+        super().__init__()
+        self.columns = columns
+
     def isatty(self) -> bool:
         return True
+
+    def fileno(self) -> int:
+        return self.columns
+
+
+@pytest.fixture(autouse=True)
+def _terminal_size(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(progress_module.os, "get_terminal_size", lambda fd: os.terminal_size((fd, 30)))
 
 
 def test_in_a_log_a_line_is_printed_at_every_tenth() -> None:
@@ -43,6 +62,14 @@ def test_on_a_terminal_one_line_is_redrawn_with_rate_and_time_left() -> None:
     last = text.rstrip("\n").split("\r")[-1]
     assert last.startswith("video: 100%") and "50/50" in last and "frames/s" in last
     assert re.search(r"\[\d\d:\d\d<\d\d:\d\d", last)  # elapsed < time left
+
+
+def test_a_terminal_of_unknown_width_gets_log_lines() -> None:
+    stream = _Terminal(columns=0)
+    with ProgressBar(20, "analyze", stream=stream) as progress:
+        for _ in range(20):
+            progress.update()
+    assert len(stream.getvalue().splitlines()) == 10 and "\r" not in stream.getvalue()
 
 
 def test_disabled_is_silent_but_still_counts() -> None:

@@ -1,12 +1,14 @@
 """Progress of long work on stderr, drawn by tqdm.
 
 On a terminal tqdm redraws one line (bar, counts, rate, time left). Elsewhere (CI, logs, a
-pipe) a redrawn line would be one endless line of carriage returns, so a full line is printed
+pipe, a terminal of unknown width) a redrawn line would be one endless line of carriage returns, so a full line is printed
 at every tenth of the way instead, formatted by tqdm the same way. ``enabled=False`` is silent.
 """
 
 from __future__ import annotations
 
+import io
+import os
 import sys
 import time
 from typing import TextIO
@@ -30,9 +32,8 @@ class ProgressBar:
         self.done = 0
         self._start = time.monotonic()
         self._last_tenth = 0
-        interactive = bool(getattr(self.stream, "isatty", lambda: False)())
-        self._bar = tqdm(total=self.total, desc=label, unit=self.unit, file=self.stream, dynamic_ncols=True,
-                         leave=True) if enabled and interactive else None
+        self._bar = tqdm(total=self.total, desc=label, unit=self.unit, file=self.stream, leave=True,
+                         dynamic_ncols=True) if enabled and _is_terminal(self.stream) else None
 
     def update(self, count: int = 1) -> None:
         """Record ``count`` more finished items."""
@@ -62,3 +63,13 @@ class ProgressBar:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
+
+
+
+def _is_terminal(stream: TextIO) -> bool:
+    """A terminal that reports its width (a pseudo-terminal of 0 columns, as some CI runners
+    give, gets log lines: tqdm draws nothing in it)."""
+    try:
+        return stream.isatty() and os.get_terminal_size(stream.fileno()).columns > 0
+    except (AttributeError, OSError, ValueError, io.UnsupportedOperation):
+        return False

@@ -104,11 +104,11 @@ class SoundCue:
             self.played += 1
 
     def _play(self, code: str) -> None:
-        tone = self._tones.get(code)
-        if tone is None:
-            tone = write_tone(Path(self._dir.name) / f"{code}.wav", TONE_HZ.get(code, DEFAULT_TONE_HZ))
-            self._tones[code] = tone
         try:
+            tone = self._tones.get(code)
+            if tone is None:  # (a full temporary folder fails here, like a missing device below)
+                tone = write_tone(Path(self._dir.name) / f"{code}.wav", TONE_HZ.get(code, DEFAULT_TONE_HZ))
+                self._tones[code] = tone
             result = subprocess.run([*self.player, os.fspath(tone)], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     timeout=PLAY_TIMEOUT_S, check=False)
