@@ -4,7 +4,7 @@ committed file (``bench/golden/samples.json``), the way norfair keeps its MOT me
 A figure may get better by any amount and worse only by its tolerance (:data:`RULES`), so a
 change that improves accuracy passes and one that costs it fails with the clip, the figure,
 the golden and the new value. Refresh the golden after a deliberate change with
-``python3 bench/accuracy.py --stride auto --write-golden`` (DEVELOPERS.md).
+``python3 bench/accuracy.py --stride auto --no-video --write-golden`` (DEVELOPERS.md).
 """
 
 from __future__ import annotations
@@ -39,7 +39,8 @@ _TIME = ("0.05 s is 1.5 frames at 30 fps (3 s phases): the time fit moves by les
          "does not touch timing, more is a real change")
 
 RULES: dict[str, Rule] = {
-    "true_reps": Rule("equal", 0, "the truth's rep count: a change means the samples changed (refresh the golden)"),
+    "true_reps": Rule("equal", 0, "the truth's rep count: a change means the samples changed "
+                                  "(refresh the golden)"),
     "rep_count_error": Rule("lower", 0, "|found − true| reps: " + _COUNT),
     "legs_right": Rule("higher", 0, "matched reps on the right leg: " + _COUNT),
     **{f"{code}_{kind}": Rule("lower" if kind != "tp" else "higher", 0,
@@ -137,7 +138,7 @@ def golden_document(stride: str, figures: Mapping[str, Mapping[str, float]],
     return {
         "version": GOLDEN_VERSION,
         "stride": stride,
-        "refresh": "python3 bench/accuracy.py --stride auto --write-golden",
+        "refresh": "python3 bench/accuracy.py --stride auto --no-video --write-golden",
         "tolerances": "bench/regression.py RULES",
         "clips": {clip: {name: _rounded(value) for name, value in sorted(values.items())}
                   for clip, values in sorted(figures.items())},

@@ -5,8 +5,8 @@ A figure may improve by any amount and worsen only by its tolerance: counts and 
 confusions exactly, knee MAE 0.5°, heel 0.3 cm, lift MAE 0.1 cm, lift r 0.02, times 0.05 s,
 one event across the ±0.3 s target, detection 0.5 % — each with its reason in
 ``bench/regression.py`` (``RULES``). After a change that deliberately moves the figures:
-``python3 bench/accuracy.py --stride auto --write-golden`` (DEVELOPERS.md). The clips are
-analysed once per module (~3–4 min on 2 idle cores).
+``python3 bench/accuracy.py --stride auto --no-video --write-golden`` (DEVELOPERS.md). The
+clips are analysed once per module (~3–4 min on 2 idle cores).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from regression import RULES, load_golden, regressions  # noqa: E402
 
 SAMPLES = REPO / "samples"
 GOLDEN = load_golden()
-REFRESH = "if the change is meant to move them: python3 bench/accuracy.py --stride auto --write-golden"
+REFRESH = "if the change is meant to move them: " + GOLDEN["refresh"]
 
 
 @pytest.fixture(scope="module")

@@ -1,8 +1,9 @@
 """Progress of long work on stderr, drawn by tqdm.
 
 On a terminal tqdm redraws one line (bar, counts, rate, time left). Elsewhere (CI, logs, a
-pipe, a terminal of unknown width) a redrawn line would be one endless line of carriage returns, so a full line is printed
-at every tenth of the way instead, formatted by tqdm the same way. ``enabled=False`` is silent.
+pipe, a terminal of unknown width) a redrawn line would be one endless line of carriage
+returns, so a full line is printed at every tenth of the way instead, formatted by tqdm the
+same way. ``enabled=False`` is silent.
 """
 
 from __future__ import annotations
