@@ -101,7 +101,7 @@ def _add_batch_parser(commands: argparse._SubParsersAction) -> None:
                     "without the extension>/, exactly as 'analyze --out' writes them; DIR/batch.csv, "
                     "DIR/batch.json and DIR/index.html list them all. Finished videos are skipped on a "
                     "rerun (so an interrupted batch resumes); exit 1 when any video failed.")
-    batch.add_argument("inputs", metavar="INPUT", nargs="+",
+    batch.add_argument("inputs", metavar="INPUT", nargs="*",
                        help="video files, folders (searched recursively) or a CSV manifest with a 'path' "
                             "column and optional 'exercise', 'person', 'date' (paths relative to it)")
     batch.add_argument("--out", metavar="DIR", required=True, help="the batch folder")
@@ -158,6 +158,8 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
     stride = parse_stride(args.stride)
     address = _ray_address(args)
+    if not args.inputs:
+        raise UsageError("give at least one INPUT: video files, folders of videos or a CSV manifest")
     options = BatchOptions(inputs=tuple(args.inputs), out_dir=Path(args.out), jobs=args.jobs,
                            ray=args.ray is not None, ray_address=address, exercise=args.exercise,
                            person=args.person, write_video=not args.no_video, stride=stride, force=args.force,

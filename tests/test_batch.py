@@ -230,13 +230,14 @@ def test_a_worker_killed_mid_write_leaves_the_previous_report_and_the_video_is_r
     assert json.loads((killed / "arching" / "report.json").read_text())["complete"] is True
 
 
-def interrupt_then_resume(clips: Path, out_name: str, *pool_args: str) -> None:
+def interrupt_then_resume(clips: Path, out_name: str, *pool_args: str, env: dict[str, str] | None = None) -> None:
     """Ctrl-C (SIGINT to the process group, as a terminal sends it) once the first video is done;
     then the same command again finishes the rest without redoing the first."""
     out = clips.parent / out_name
     mark = uuid.uuid4().hex
+    env = dict(env if env is not None else batch_env(), FORMCHECK_TEST_MARK=mark)
     process = subprocess.Popen([sys.executable, "-m", "formcheck", "batch", "clips", "--out", out_name, "--no-video",
-                                *pool_args], cwd=clips.parent, env=batch_env(FORMCHECK_TEST_MARK=mark),
+                                *pool_args], cwd=clips.parent, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, start_new_session=True)
     first = out / "a" / "clean_right" / "report.html"
     try:
@@ -256,6 +257,9 @@ def interrupt_then_resume(clips: Path, out_name: str, *pool_args: str) -> None:
     while processes_marked(mark) and time.monotonic() < deadline:
         time.sleep(0.5)
     assert not processes_marked(mark), "worker processes outlived the batch"
+    settled = _listing(out)
+    time.sleep(3.0)
+    assert _listing(out) == settled, "a stopped worker went on writing"
     index = json.loads((out / "batch.json").read_text())
     assert index["finished"] is False and index["counts"]["interrupted"] >= 1
     stopped = [row["folder"] for row in index["videos"] if row["status"] == "interrupted"]
@@ -264,13 +268,18 @@ def interrupt_then_resume(clips: Path, out_name: str, *pool_args: str) -> None:
         assert not report.exists() or json.loads(report.read_text())["complete"] is True
     assert "did not finish" in (out / "index.html").read_text()
 
-    result = run_batch_cli("clips", "--out", out_name, "--no-video", *pool_args, cwd=clips.parent)
+    result = subprocess.run([sys.executable, "-m", "formcheck", "batch", "clips", "--out", out_name, "--no-video",
+                             *pool_args], cwd=clips.parent, env=env, capture_output=True, text=True, timeout=900)
     assert result.returncode == 1, result.stderr
     rows = read_rows(out)
     assert rows["a/clean_right"]["status"] == "skipped"  # finished before Ctrl-C: not redone
     assert all(rows[folder]["status"] in ("ok", "skipped", "failed") for folder in stopped)
     assert {rows[folder_of(name)]["status"] for name, _, _ in CLIPS} <= {"ok", "skipped"}
     assert json.loads((out / "batch.json").read_text())["finished"] is True
+
+
+def _listing(folder: Path) -> dict[str, int]:
+    return {str(p.relative_to(folder)): p.stat().st_mtime_ns for p in folder.rglob("*") if p.is_file()}
 
 
 def test_ctrl_c_leaves_a_state_the_same_command_resumes(clips: Path) -> None:

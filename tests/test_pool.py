@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from formcheck.io.pool import LocalPool, Outcome, open_pool, run_one, worker_cache
+from formcheck.io.pool import LocalPool, Outcome, run_one, worker_cache
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -133,8 +133,7 @@ def test_run_one_inline_and_the_worker_cache() -> None:
 def test_jobs_must_be_positive_and_default_to_the_cores() -> None:
     with pytest.raises(ValueError, match="jobs"):
         LocalPool(jobs=0)
-    assert LocalPool().jobs == len(os.sched_getaffinity(0))
-    assert isinstance(open_pool(jobs=3), LocalPool) and open_pool(jobs=3).jobs == 3
+    assert LocalPool().jobs == len(os.sched_getaffinity(0)) and LocalPool(jobs=3).jobs == 3
 
 
 CTRL_C_SCRIPT = """

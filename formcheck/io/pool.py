@@ -13,17 +13,16 @@ benchmark share it). Both pools have one surface, :meth:`run`, which streams an
   that writes atomically) and is raised to the caller;
 * ``progress`` (anything with ``update()`` and ``close()``) is told of each finished item.
 
-:class:`LocalPool` uses `pebble <https://pypi.org/project/Pebble/>`_, whose process pool tells
-which task a dead worker held. Workers ignore SIGINT from birth (the terminal sends it to the
-whole process group; only this process decides how to stop). :class:`RayPool` runs the same
-tasks on Ray (the optional extra ``formcheck[cluster]``), with usage statistics and the
-dashboard off: nothing leaves the machines.
+:class:`LocalPool` (here) uses `pebble <https://pypi.org/project/Pebble/>`_, whose process pool
+tells which task a dead worker held. Workers ignore SIGINT from birth (the terminal sends it to
+the whole process group; only this process decides how to stop).
+:class:`~formcheck.io.ray_pool.RayPool` runs the same tasks on Ray (the optional extra
+``formcheck[cluster]``).
 """
 
 from __future__ import annotations
 
 import concurrent.futures
-import logging
 import math
 import multiprocessing
 import os
@@ -33,7 +32,6 @@ import socket
 import sys
 import threading
 import time
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import Any, Callable, Generic, Iterator, Protocol, Sequence, TypeVar
@@ -46,7 +44,6 @@ V = TypeVar("V")
 
 POLL_S = 0.5  # how often a waiting pool looks up (keeps Ctrl-C prompt)
 NODE_CHECK_TIMEOUT_S = 120.0
-RAY_INSTALL_HINT = "pip install 'formcheck[cluster]'"
 
 
 class PoolError(FormcheckError):
@@ -123,7 +120,7 @@ def run_one(fn: Callable[[T], R], item: T, setup: Callable[[], Any] | None) -> t
     return value, error, f"{socket.gethostname()}:{os.getpid()}", time.perf_counter() - started, peak_rss_mib()
 
 
-def _outcome(index: int, result: tuple[Any, ...]) -> Outcome[Any]:
+def outcome_of(index: int, result: tuple[Any, ...]) -> Outcome[Any]:
     value, error, worker, seconds, rss = result
     return Outcome(index, value, error, worker, seconds, rss)
 
@@ -213,7 +210,7 @@ class LocalPool:
                 for future in done:
                     index = running.pop(future)
                     try:
-                        outcome = _outcome(index, future.result())
+                        outcome = outcome_of(index, future.result())
                     except ProcessExpired as exc:
                         if attempts[index] <= self.retries:
                             submit(index)  # another worker takes it: the dead one is replaced
@@ -247,156 +244,3 @@ class LocalPool:
 
     def __exit__(self, *exc_info: object) -> None:
         self.close()
-
-
-def _import_ray() -> Any:
-    # set before Ray is imported: no usage statistics are collected or sent
-    os.environ["RAY_USAGE_STATS_ENABLED"] = "0"
-    try:
-        import ray
-    except ImportError:
-        raise PoolError(f"--ray needs Ray, an optional extra: {RAY_INSTALL_HINT}") from None
-    return ray
-
-
-class RayPool:
-    """The same tasks on a Ray cluster: ``address`` None starts or joins a Ray instance on this
-    machine (``jobs`` CPUs when it starts one), else joins the running cluster there (``jobs``
-    then caps the tasks in flight). One CPU per task."""
-
-    name = "ray"
-
-    def __init__(self, address: str | None = None, jobs: int | None = None, retries: int = 1) -> None:
-        if jobs is not None and jobs < 1:
-            raise ValueError(f"jobs must be at least 1, got {jobs}")
-        self.address, self.jobs, self.retries = address, jobs, retries
-        self._ray = _import_ray()
-        self._running: dict[Any, int] = {}
-        self._started_here = False
-        self._connect()
-
-    def _connect(self) -> None:
-        ray = self._ray
-        # Ray's own log lines (start-up notes, warnings) stay in its session logs, off the terminal
-        common = dict(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
-        try:
-            if self.address is not None:
-                ray.init(address=self.address, **common)
-                return
-            try:
-                ray.init(address="auto", **common)
-            except ConnectionError:
-                ray.init(num_cpus=self.jobs, **common)
-                self._started_here = True
-        except (ConnectionError, RuntimeError, ValueError) as exc:
-            where = f"the Ray cluster at {self.address}" if self.address else "a local Ray instance"
-            raise PoolError(f"cannot join {where} ({describe_error(exc)}) — is `ray start --head` "
-                            "running there, with the same Ray and Python versions?") from None
-
-    @property
-    def cpus(self) -> int:
-        return int(self._ray.cluster_resources().get("CPU", 0))
-
-    @property
-    def description(self) -> str:
-        nodes = len(self._alive_nodes())
-        return f"Ray ({self.cpus} CPUs on {nodes} node{'s' if nodes != 1 else ''})"
-
-    def _alive_nodes(self) -> list[dict[str, Any]]:
-        return [n for n in self._ray.nodes() if n.get("Alive") and n.get("Resources", {}).get("CPU", 0) > 0]
-
-    def on_each_node(self, fn: Callable[..., R], *args: Any, timeout_s: float = NODE_CHECK_TIMEOUT_S) -> dict[str, R]:
-        """``fn(*args)`` once on every live node, by node name (``host (ip)``)."""
-        ray = self._ray
-        from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
-
-        remote = ray.remote(fn)
-        refs: dict[str, Any] = {}
-        for node in self._alive_nodes():
-            name = f"{node.get('NodeManagerHostname', '?')} ({node.get('NodeManagerAddress', '?')})"
-            if name in refs:
-                name = f"{name} #{node['NodeID'][:8]}"
-            strategy = NodeAffinitySchedulingStrategy(node_id=node["NodeID"], soft=False)
-            refs[name] = remote.options(num_cpus=0, max_retries=0, scheduling_strategy=strategy).remote(*args)
-        results: dict[str, R] = {}
-        deadline = time.monotonic() + timeout_s
-        for name, ref in refs.items():
-            try:
-                results[name] = ray.get(ref, timeout=max(1.0, deadline - time.monotonic()))
-            except ray.exceptions.GetTimeoutError:
-                raise PoolError(f"the Ray node {name} did not answer within {timeout_s:.0f} s — "
-                                "is it overloaded or cut off from the others?") from None
-            except ray.exceptions.RayError as exc:
-                raise PoolError(f"the Ray node {name} cannot run formcheck ({_ray_cause(exc)}) — install "
-                                "the same formcheck and Python on every machine of the cluster") from None
-        return results
-
-    def run(self, fn: Callable[[T], R], items: Sequence[T], setup: Callable[[], Any] | None = None,
-            progress: Progress | None = None) -> Iterator[Outcome[R]]:
-        """``fn`` over ``items`` on the cluster; yields an :class:`Outcome` per item as it finishes.
-        A task whose worker or node dies is retried once by Ray."""
-        ray = self._ray
-        remote = ray.remote(run_one).options(num_cpus=1, max_retries=self.retries, retry_exceptions=False)
-        fn_ref = ray.put(fn)
-        setup_ref = ray.put(setup)
-        waiting = deque(range(len(items)))
-        cap = len(items) if self.address is None or self.jobs is None else self.jobs
-        running = self._running
-        try:
-            while waiting or running:
-                while waiting and len(running) < cap:
-                    index = waiting.popleft()
-                    running[remote.remote(fn_ref, items[index], setup_ref)] = index
-                ready, _ = ray.wait(list(running), num_returns=1, timeout=POLL_S)
-                for ref in ready:
-                    index = running.pop(ref)
-                    try:
-                        outcome = _outcome(index, ray.get(ref))
-                    except ray.exceptions.RayError as exc:
-                        outcome = Outcome(index, error=_ray_failure(ray, exc))
-                    if progress is not None:
-                        progress.update()
-                    yield outcome
-        finally:
-            self.terminate()
-
-    def terminate(self) -> None:
-        """Cancel the tasks in flight, killing their workers (nothing half-done is published)."""
-        with sigint_ignored():
-            for ref in list(self._running):
-                self._ray.cancel(ref, force=True)
-            self._running.clear()
-
-    def close(self) -> None:
-        """Cancel what still runs and leave the cluster (stopping the Ray instance if this pool
-        started it)."""
-        self.terminate()
-        with sigint_ignored():
-            self._ray.shutdown()
-
-    def __enter__(self) -> RayPool:
-        return self
-
-    def __exit__(self, *exc_info: object) -> None:
-        self.close()
-
-
-def _ray_cause(exc: BaseException) -> str:
-    cause = getattr(exc, "cause", None)
-    return describe_error(cause) if isinstance(cause, BaseException) else describe_error(exc).split(":")[0]
-
-
-def _ray_failure(ray: Any, exc: BaseException) -> str:
-    errors = ray.exceptions
-    if isinstance(exc, (errors.WorkerCrashedError, errors.NodeDiedError)):
-        return "its Ray worker (or node) died twice"
-    if isinstance(exc, errors.OutOfMemoryError):
-        return "its Ray worker was killed for lack of memory"
-    if isinstance(exc, errors.TaskCancelledError):
-        return "it was cancelled"
-    return f"Ray could not run it ({_ray_cause(exc)})"
-
-
-def open_pool(ray: bool = False, address: str | None = None, jobs: int | None = None) -> LocalPool | RayPool:
-    """A :class:`RayPool` when ``ray`` (at ``address``, or a local instance), else a :class:`LocalPool`."""
-    return RayPool(address, jobs) if ray else LocalPool(jobs)

@@ -77,12 +77,14 @@ def check_nodes(pool: Any, paths: Sequence[str], out_dir: Path, model_path: str 
     token_file.write_text(token)
     try:
         here = look_around(paths, str(out_dir), token, model_path)
-        views = pool.on_each_node(look_around, list(paths), str(out_dir), token, model_path)
+        # a local pool's workers are this machine: what it sees, they see
+        views = {} if pool.name == "local" else pool.on_each_node(look_around, list(paths), str(out_dir), token,
+                                                                    model_path)
     finally:
         token_file.unlink(missing_ok=True)
     if here.model_problem:
         raise BatchSetupError(here.model_problem)
-    problems = [f"{sentence}" for name, view in views.items() if (sentence := _problem(name, view, here, paths))]
+    problems = [sentence for name, view in views.items() if (sentence := _problem(name, view, here, paths))]
     if problems:
         more = f" (and {len(problems) - 1} more machine{'s' if len(problems) > 2 else ''})" if len(problems) > 1 else ""
         raise BatchSetupError(problems[0] + more)
@@ -91,7 +93,8 @@ def check_nodes(pool: Any, paths: Sequence[str], out_dir: Path, model_path: str 
 def _problem(name: str, view: NodeView, here: NodeView, paths: Sequence[str]) -> str | None:
     if view.model_problem:
         return f"on {name}: {view.model_problem}"
-    missing = [p for p in view.unreadable if p not in set(here.unreadable)]
+    known = set(here.unreadable)  # this machine cannot open them either: they fail on their own rows
+    missing = [p for p in view.unreadable if p not in known]
     if missing:
         return (f"{name} cannot open {len(missing)} of the {len(paths)} videos (e.g. {os.path.basename(missing[0])} "
                 f"at {missing[0]}) — {SHARED_HINT}")

@@ -26,7 +26,7 @@ from formcheck.app.batch.progress import VideoProgress
 from formcheck.app.batch.rows import INTERRUPTED, PENDING, SKIPPED, base_row, report_row
 from formcheck.app.batch.task import VideoTask, run_video_task, warm_up
 from formcheck.app.outputs import prepare_out_dir
-from formcheck.io.pool import open_pool
+from formcheck.io.pool import LocalPool
 from formcheck.profiles import PROFILES
 
 INDEX_EVERY_S = 10.0  # the index is rewritten at most this often while videos finish
@@ -104,18 +104,19 @@ def run_batch(options: BatchOptions, say: TextIO | None = None) -> BatchResult:
     if todo:
         with _stop_signals_raise_interrupt():
             try:
-                with open_pool(options.ray, options.ray_address, options.jobs) as pool:
+                with open_pool(options) as pool:
                     result.pool = pool.description
                     check_nodes(pool, [tasks[i].path for i in todo], out_dir, options.model_path)
                     done = len(tasks) - len(todo)
-                    print(f"batch: {len(tasks)} videos — {done} finished earlier (skipped), "
+                    print(f"batch: {_videos(len(tasks))} — {done} finished earlier (skipped), "
                           f"{len(todo)} to analyse on {pool.description}" if done else
-                          f"batch: {len(todo)} videos to analyse on {pool.description}", file=say, flush=True)
+                          f"batch: {_videos(len(todo))} to analyse on {pool.description}", file=say, flush=True)
                     _run(pool, options, tasks, todo, rows, out_dir)
             except KeyboardInterrupt:
                 interrupted = True
     else:
-        print(f"batch: all {len(tasks)} videos finished earlier (skipped; --force analyses them again)",
+        print(f"batch: {'all ' if len(tasks) > 1 else ''}{_videos(len(tasks))} finished earlier "
+              "(skipped; --force analyses them again)",
               file=say, flush=True)
     final = [row if row is not None else _row(tasks[i], "interrupted", reason=INTERRUPTED)
              for i, row in enumerate(rows)]
@@ -123,6 +124,19 @@ def run_batch(options: BatchOptions, say: TextIO | None = None) -> BatchResult:
     result.counts = status_counts(final)
     result.index = write_index(out_dir, final, finished=not interrupted)
     return result
+
+
+def _videos(count: int) -> str:
+    return f"{count} video{'s' if count != 1 else ''}"
+
+
+def open_pool(options: BatchOptions) -> Any:
+    """A Ray pool with ``--ray`` (at its address, or a local instance), else the local process pool."""
+    if options.ray:
+        from formcheck.io.ray_pool import RayPool
+
+        return RayPool(options.ray_address, options.jobs)
+    return LocalPool(options.jobs)
 
 
 def _run(pool: Any, options: BatchOptions, tasks: list[VideoTask], todo: list[int],
