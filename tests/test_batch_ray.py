@@ -128,7 +128,9 @@ def test_the_generic_pool_on_ray(cluster, tmp_path: Path) -> None:
     result = subprocess.run([sys.executable, str(script), str(cluster["address"]), str(tmp_path)], env=cluster["env"],
                             capture_output=True, text=True, timeout=600)
     assert result.returncode == 0, result.stderr
-    found = json.loads(result.stdout.strip().splitlines()[-1])
+    lines = result.stdout.strip().splitlines()
+    assert len(lines) == 1, result.stdout  # no reports of the killed workers on the terminal
+    found = json.loads(lines[0])
     assert found["description"] == "Ray (2 CPUs on 1 node)"
     assert sorted(found["streamed"]) == [[0, 0], [1, 1], [2, 4]] and found["streamed"][-1][0] == 0
     setup_pids = [int(line) for line in (tmp_path / "setup.log").read_text().split()]
@@ -181,7 +183,7 @@ def test_ray_alone_starts_a_local_instance_and_stops_it(clips: Path, tmp_path: P
         env = _ray_env(ray_tmp, mark)
         env.pop("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER")  # the pool itself keeps its instance on loopback
         result = subprocess.run([sys.executable, "-m", "formcheck", "batch", "clips/arching.mp4", "--out",
-                                 str(tmp_path / "alone"), "--no-video", "--jobs", "1", "--ray"], cwd=clips.parent,
+                                 str(tmp_path / "alone"), "--no-video", "--jobs", "1", "--quiet", "--ray"], cwd=clips.parent,
                                 env=dict(env, RAY_TMPDIR=str(ray_tmp)), capture_output=True, text=True, timeout=600)
         assert result.returncode == 0, result.stderr
         assert "1 video to analyse on Ray (1 CPU on 1 node)" in result.stdout and result.stderr == ""

@@ -37,6 +37,15 @@ def _import_ray() -> Any:
     return ray
 
 
+def _quiet_worker_error_reports(ray: Any) -> None:
+    """A Ray driver prints the cluster's reports of failing workers ("(raylet) A worker died…",
+    a paragraph each) on the terminal; here each item's error is in its outcome instead, and
+    the reports stay in Ray's session logs."""
+    worker = getattr(getattr(ray, "_private", None), "worker", None)
+    if worker is not None and hasattr(worker, "print_to_stdstream"):
+        worker.print_to_stdstream = lambda *_args, **_kwargs: None
+
+
 @contextmanager
 def _native_stderr_muted() -> Iterator[None]:
     """File descriptor 2 to /dev/null while Ray starts: its native runtime prints connection
@@ -99,6 +108,7 @@ class RayPool:
             # one of its addresses on loopback, reachable from this machine only (before import)
             os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
         ray = self._ray = _import_ray()
+        _quiet_worker_error_reports(ray)
         # Ray's own log lines (start-up notes, warnings) stay in its session logs, off the terminal
         common = dict(include_dashboard=False, logging_level=logging.ERROR, log_to_driver=False)
         try:
