@@ -22,7 +22,7 @@ COLUMNS: tuple[str, ...] = (
 TEXT_COLUMNS = frozenset({"video", "status", "reason", "exercise", "person", "date", "folder", "worker"})
 
 UNEXPECTED = "an unexpected error ({name}) stopped the analysis of this video — please report it with batch.json"
-SKIPPED = "finished earlier (--force analyses it again)"
+SKIPPED = "finished earlier"
 INTERRUPTED = "the batch stopped before this video finished — run the same command again to resume"
 PENDING = "not finished yet"
 
