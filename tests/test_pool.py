@@ -191,3 +191,18 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
+
+
+def test_joining_an_address_where_nothing_answers_is_one_sentence_at_once() -> None:
+    import socket
+
+    from formcheck.io.pool import PoolError
+    from formcheck.io.ray_pool import _check_reachable
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]  # free once closed: nothing listens there
+    started = time.monotonic()
+    with pytest.raises(PoolError, match=f"nothing answers at 127.0.0.1:{port}"):
+        _check_reachable(f"127.0.0.1:{port}")
+    assert time.monotonic() - started < 5

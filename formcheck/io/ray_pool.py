@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import logging
 import os
+import socket
 import sys
 import tempfile
 import time
@@ -25,6 +26,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 RAY_INSTALL_HINT = "pip install 'formcheck[cluster]'"
+CONNECT_TIMEOUT_S = 10.0
 
 
 def _import_ray() -> Any:
@@ -73,6 +75,18 @@ def _recorded_local_cluster() -> str | None:
         return None
 
 
+def _check_reachable(address: str, timeout_s: float = CONNECT_TIMEOUT_S) -> None:
+    """Something must answer at ``host:port`` (Ray would wait for it for many minutes)."""
+    host, _, port = address.removeprefix("ray://").rpartition(":")
+    try:
+        with socket.create_connection((host.strip("[]"), int(port)), timeout=timeout_s):
+            pass
+    except (OSError, ValueError) as exc:
+        reason = getattr(exc, "strerror", None) or describe_error(exc)
+        raise PoolError(f"nothing answers at {address} ({reason}) — start the cluster there with "
+                        "`ray start --head` or check the address (host:port, the head's GCS port, 6379 by default)") from None
+
+
 def _use_token_if_there() -> None:
     """Joining by address, Ray sends its token only when told to: do so when this machine has one
     (``ray start --head`` turns token authentication on where a token exists)."""
@@ -114,6 +128,7 @@ class RayPool:
         try:
             with _native_stderr_muted():
                 if address is not None:
+                    _check_reachable(address)
                     _use_token_if_there()
                     ray.init(address=address, **common)
                 elif _recorded_local_cluster() is not None:
@@ -121,10 +136,15 @@ class RayPool:
                 else:
                     ray.init(address="local", num_cpus=self.jobs, **common)
                     self._started_here = True
-        except (ConnectionError, RuntimeError, ValueError) as exc:
+        except PoolError:
+            raise
+        except Exception as exc:  # noqa: BLE001 — connection, version, authentication: the set-up, not a bug
+            if address is None and _recorded_local_cluster() is None:
+                raise PoolError(f"cannot start Ray on this machine ({describe_error(exc)}) — see Ray's logs "
+                                "under /tmp/ray (or $RAY_TMPDIR)") from None
             where = f"the Ray cluster at {address}" if address else "the Ray instance of this machine"
-            raise PoolError(f"cannot join {where} ({describe_error(exc)}) — is `ray start --head` "
-                            "running there, with the same Ray and Python versions?") from None
+            raise PoolError(f"cannot join {where} ({describe_error(exc)}) — is `ray start --head` running "
+                            "there, with the same Ray and Python versions (and its token, if it has one)?") from None
 
     @property
     def cpus(self) -> int:
@@ -173,7 +193,8 @@ class RayPool:
         fn_ref = ray.put(fn)
         setup_ref = ray.put(setup)
         waiting = deque(range(len(items)))
-        cap = len(items) if self.address is None or self.jobs is None else self.jobs
+        # a private instance has ``jobs`` CPUs already; on a shared one ``jobs`` caps what is in flight
+        cap = len(items) if self._started_here or self.jobs is None else self.jobs
         running = self._running
         try:
             while waiting or running:

@@ -26,7 +26,7 @@ from formcheck.app.batch.progress import VideoProgress
 from formcheck.app.batch.rows import INTERRUPTED, PENDING, SKIPPED, base_row, report_row
 from formcheck.app.batch.task import VideoTask, run_video_task, warm_up
 from formcheck.app.outputs import prepare_out_dir
-from formcheck.io.pool import LocalPool
+from formcheck.io.pool import LocalPool, sigint_ignored
 from formcheck.profiles import PROFILES
 
 INDEX_EVERY_S = 10.0  # the index is rewritten at most this often while videos finish
@@ -122,7 +122,8 @@ def run_batch(options: BatchOptions, say: TextIO | None = None) -> BatchResult:
              for i, row in enumerate(rows)]
     result.rows, result.interrupted = final, interrupted
     result.counts = status_counts(final)
-    result.index = write_index(out_dir, final, finished=not interrupted)
+    with sigint_ignored():  # a second Ctrl-C must not cut the index short
+        result.index = write_index(out_dir, final, finished=not interrupted)
     return result
 
 
