@@ -188,11 +188,18 @@ def test_a_manifest_maps_to_the_same_folders_and_force_redoes_the_work(first_run
 
     before = mtimes(forced / "arching")
     (clips / "one.csv").write_text("path\narching.mp4\n", encoding="utf-8")
-    result = run_batch_cli("clips/one.csv", "--out", "out_forced", "--no-video", "--force", cwd=clips.parent)
-    assert result.returncode == 0, result.stderr
-    assert read_rows(forced)["arching"]["status"] == "ok"
+    with_video = run_batch_cli("clips/one.csv", "--out", "out_forced", cwd=clips.parent)
+    assert with_video.returncode == 0, with_video.stderr  # finished without a video: not finished now
+    assert read_rows(forced)["arching"]["status"] == "ok" and (forced / "arching" / "annotated.mp4").is_file()
     after = mtimes(forced / "arching")
     assert all(after[name] > before[name] for name in REPORT_FILES)
+    again = run_batch_cli("clips/one.csv", "--out", "out_forced", cwd=clips.parent)
+    assert read_rows(forced)["arching"]["status"] == "skipped" and mtimes(forced / "arching") == after
+    result = run_batch_cli("clips/one.csv", "--out", "out_forced", "--no-video", "--force", cwd=clips.parent)
+    assert again.returncode == result.returncode == 0, result.stderr
+    assert read_rows(forced)["arching"]["status"] == "ok"
+    assert all(mtimes(forced / "arching")[name] > after[name] for name in REPORT_FILES)
+    assert not (forced / "arching" / "annotated.mp4").exists()  # as analyze --no-video leaves it
 
 
 KILL_MID_WRITE = """
