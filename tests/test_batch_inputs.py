@@ -18,7 +18,6 @@ from formcheck.app.batch.index_page import render_index, report_href
 from formcheck.app.batch.inputs import find_videos, output_folders
 from formcheck.app.batch.manifest import BatchInputError, read_manifest
 from formcheck.app.batch.probe import SHARED_HINT, BatchSetupError, NodeView, check_nodes, look_around
-from formcheck.app.batch.progress import VideoProgress
 from formcheck.app.batch.rows import COLUMNS, base_row, report_row
 from formcheck.cli import _ray_address, build_parser, main
 from formcheck.profiles import PROFILES
@@ -228,12 +227,3 @@ def test_ray_without_address_before_an_input_takes_it_as_an_input(tmp_path: Path
     assert args.ray == "" and _ray_address(args) is None
     result = main(["batch", "--out", "o"])
     assert result == 2
-
-
-def test_the_progress_line_counts_videos_with_time_left() -> None:
-    progress = VideoProgress(4, enabled=False)
-    progress.update()
-    line = progress.line(progress._started_s + 30.0)
-    assert "1/4 videos, 0:30 so far, about 1:30 left" in line and line.startswith("batch  25%")
-    progress.update(3)
-    assert progress.line(progress._started_s + 4000.0).endswith("4/4 videos, 1:06:40 so far")

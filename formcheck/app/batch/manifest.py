@@ -11,7 +11,7 @@ import datetime
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Any, Mapping, Sequence
 
 from formcheck.errors import FormcheckError
 
@@ -51,7 +51,7 @@ def read_manifest(manifest: Path, exercises: Sequence[str]) -> list[ManifestRow]
     return [row for row in rows if row is not None]
 
 
-def _row(manifest: Path, line: int, record: dict[str | None, str | None], header: dict[str, str | None],
+def _row(manifest: Path, line: int, record: Mapping[Any, Any], header: dict[str, str | None],
          exercises: Sequence[str]) -> ManifestRow | None:
     def cell(column: str) -> str | None:
         value = record.get(header[column]) if column in header else None

@@ -22,7 +22,7 @@ from formcheck.app.batch.done import finished_report
 from formcheck.app.batch.index import counts_text, read_previous_rows, status_counts, write_index
 from formcheck.app.batch.inputs import find_videos, output_folders
 from formcheck.app.batch.probe import check_nodes
-from formcheck.app.batch.progress import VideoProgress
+from formcheck.app.progress import ProgressBar
 from formcheck.app.batch.rows import INTERRUPTED, PENDING, SKIPPED, base_row, report_row
 from formcheck.app.batch.task import VideoTask, run_video_task, warm_up
 from formcheck.app.outputs import prepare_out_dir
@@ -142,7 +142,7 @@ def open_pool(options: BatchOptions) -> Any:
 
 def _run(pool: Any, options: BatchOptions, tasks: list[VideoTask], todo: list[int],
          rows: list[dict[str, Any] | None], out_dir: Path) -> None:
-    progress = VideoProgress(len(todo), enabled=options.show_progress)
+    progress = ProgressBar(len(todo), "batch", unit="videos", enabled=options.show_progress)  # tqdm: rate and ETA
     progress.update(0)  # on a terminal: the line is there from the start
     last_index_s = time.monotonic()
     try:
@@ -165,7 +165,8 @@ def _run(pool: Any, options: BatchOptions, tasks: list[VideoTask], todo: list[in
 
 def _row(task: VideoTask, status: str, report: dict[str, Any] | None = None, reason: str = "",
          elapsed_s: float | None = None, worker: str = "") -> dict[str, Any]:
-    meta = dict(video=task.video, status=status, exercise=task.exercise, person=task.person, date=task.date,
+    meta: dict[str, Any] = dict(video=task.video, status=status, exercise=task.exercise, person=task.person,
+                                date=task.date,
                 folder=task.folder, reason=reason, elapsed_s=elapsed_s, worker=worker)
     return report_row(report=report, **meta) if report is not None else base_row(**meta)
 

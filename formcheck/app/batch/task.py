@@ -48,7 +48,8 @@ def run_video_task(task: VideoTask) -> dict[str, Any]:
     ``detail`` (batch.json) rather than to the terminal.
     """
     started = time.monotonic()
-    meta = dict(video=task.video, exercise=task.exercise, person=task.person, date=task.date, folder=task.folder)
+    meta: dict[str, Any] = dict(video=task.video, exercise=task.exercise, person=task.person, date=task.date,
+                                folder=task.folder)
     try:
         result = analyze_video(task.path, out_dir=task.out_dir, exercise=task.exercise, model_path=task.model_path,
                                show_progress=False, write_video=task.write_video, stride=task.stride)
