@@ -51,7 +51,7 @@ def read_manifest(manifest: Path, exercises: Sequence[str]) -> list[ManifestRow]
     return [row for row in rows if row is not None]
 
 
-def _row(manifest: Path, line: int, record: Mapping[Any, Any], header: dict[str, str | None],
+def _row(manifest: Path, line: int, record: Mapping[Any, Any], header: Mapping[str, str | None],
          exercises: Sequence[str]) -> ManifestRow | None:
     def cell(column: str) -> str | None:
         value = record.get(header[column]) if column in header else None
