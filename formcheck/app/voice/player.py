@@ -21,6 +21,7 @@ import sys
 import tempfile
 import threading
 import time
+from concurrent.futures import Future, wait
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Sequence
@@ -84,10 +85,11 @@ class VoicePlayer:
         self._worker = Worker(3, name="formcheck-voice")  # the probe, a run ending, a run starting
         self._dir = tempfile.TemporaryDirectory(prefix="formcheck-voice-")
         self._files: dict[tuple[str, ...], Path] = {}
+        self._probing: Future[None] | None = None
         if not self.player:
             self._degrade("no audio player found (paplay, pw-play, aplay, afplay or play)")
         elif probe:
-            self._worker.submit(self._probe, block=False)
+            self._probing = self._worker.submit(self._probe)
 
     def say(self, cue: Cue, due_s: float | None = None) -> None:
         """Queue ``cue``; ``due_s``: when it became due (``time.monotonic`` s; default now), the
@@ -119,6 +121,8 @@ class VoicePlayer:
     def close(self, drain_s: float = 0.0) -> None:
         """Let what is queued play for up to ``drain_s`` (the summary at the end), then stop
         the one playing, the thread, and remove the temporary files."""
+        if self._probing is not None:  # a short session: its one warning still comes
+            wait([self._probing], timeout=PROBE_S + PLAY_MARGIN_S)
         if drain_s > 0:
             self.wait_idle(drain_s)
         with self._lock:
@@ -193,9 +197,9 @@ class VoicePlayer:
         return found
 
     def _probe(self) -> None:
-        path = write_wav(Path(self._dir.name) / "probe.wav", np.zeros(int(PROBE_S * self.bank.rate_hz)),
-                         self.bank.rate_hz)
         try:
+            path = write_wav(Path(self._dir.name) / "probe.wav", np.zeros(int(PROBE_S * self.bank.rate_hz)),
+                             self.bank.rate_hz)
             result = subprocess.run([*self.player, os.fspath(path)], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     timeout=PROBE_S + PLAY_MARGIN_S, check=False)
