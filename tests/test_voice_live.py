@@ -62,13 +62,18 @@ def test_live_voice_says_the_right_cues_in_order_and_writes_them_to_the_report(s
 
 
 def test_each_fault_cue_starts_within_300_ms_of_its_frame_being_captured(spoken_session) -> None:
+    """From the capture of the frame at which the detector noticed the fault (the pose model's
+    latency included) to the player process started (exec'd: ``Popen`` returned)."""
     _result, voice, log, _out = spoken_session
     starts = [t for kind, t, path in events(log) if kind == "start" and not path.endswith("probe.wav")]
     assert len(starts) == len(voice.player.played)
-    delays = [start - p.due_s for start, p in zip(starts, voice.player.played) if p.cue.kind == "fault"]
-    print(f"fault cue latency (capture of the detecting frame -> stand-in player running): "
-          f"{', '.join(f'{d * 1000:.0f} ms' for d in delays)}")
-    assert delays and max(delays) <= LATENCY_BUDGET_S, delays
+    faults = [(p, start) for p, start in zip(voice.player.played, starts) if p.cue.kind == "fault"]
+    spawned = [p.started_s - p.due_s for p, _start in faults]
+    running = [start - p.due_s for p, start in faults]  # + the stand-in's own Python start-up
+    print(f"fault cue latency: spawned {[round(d * 1000) for d in spawned]} ms, "
+          f"stand-in running {[round(d * 1000) for d in running]} ms")
+    assert spawned and max(spawned) <= LATENCY_BUDGET_S, spawned
+    assert all(start >= p.started_s for p, start in faults)
 
 
 def test_without_an_audio_device_live_voice_says_so_once(make_video, tmp_path) -> None:

@@ -43,11 +43,13 @@ PACE_GAIN = 0.6  # pace beats are quieter than words
 
 @dataclass
 class PlayedCue:
-    """A cue the player started: when it was due and started (``time.monotonic`` s), whether it
-    was cut off, and the mode it was said in (``player`` or ``text``)."""
+    """A cue the player started: when it was due, handed to :meth:`VoicePlayer.say` and started
+    (``time.monotonic`` s: the player process exists), whether it was cut off, and the mode it
+    was said in (``player`` or ``text``)."""
 
     cue: Cue
     due_s: float
+    said_s: float
     started_s: float
     mode: str
     cut: bool = False
@@ -86,6 +88,7 @@ class VoicePlayer:
         self._dir = tempfile.TemporaryDirectory(prefix="formcheck-voice-")
         self._files: dict[tuple[str, ...], Path] = {}
         self._probing: Future[None] | None = None
+        self._said_at: dict[int, float] = {}  # id(cue) → when say() got it
         if not self.player:
             self._degrade("no audio player found (paplay, pw-play, aplay, afplay or play)")
         elif probe:
@@ -96,8 +99,10 @@ class VoicePlayer:
         start of its latency and of its wait."""
         if self.mode == "off":
             return
-        due = time.monotonic() if due_s is None else due_s
+        now = time.monotonic()
+        due = now if due_s is None else due_s
         with self._lock:
+            self._said_at[id(cue)] = now
             playing = self._playing[0] if self._playing is not None else None
             if self._queue.offer(cue, due, playing):
                 self._cut = True
@@ -154,7 +159,7 @@ class VoicePlayer:
         if self.mode == "player":
             self._play(cue, due)
         if self.mode == "text":  # also a cue whose playing just failed
-            self.played.append(PlayedCue(cue, due, time.monotonic(), "text"))
+            self.played.append(PlayedCue(cue, due, self._said_at.pop(id(cue), due), time.monotonic(), "text"))
             print(f"formcheck: {cue.text}", file=sys.stderr, flush=True)
 
     def _play(self, cue: Cue, due: float) -> None:
@@ -167,7 +172,7 @@ class VoicePlayer:
                     return
                 self._process = subprocess.Popen([*self.player, os.fspath(path)], stdin=subprocess.DEVNULL,
                                                  stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-                record = PlayedCue(cue, due, time.monotonic(), "player")
+                record = PlayedCue(cue, due, self._said_at.pop(id(cue), due), time.monotonic(), "player")
                 self.played.append(record)
             code = self._process.wait(timeout=self.bank.duration_s(cue.parts) + PLAY_MARGIN_S)
             failed = code != 0 and not self._cut
