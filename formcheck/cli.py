@@ -4,9 +4,10 @@
     formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
                             [--no-video] [--stride N] [--model PATH] [--quiet]
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
-                   [--no-window] [--sound]
+                   [--no-window] [--sound] [--voice] [--pace]
     formcheck batch INPUT... --out DIR [--jobs N] [--ray [ADDRESS]] [--exercise X] [--person NAME]
                     [--no-video] [--stride N] [--force] [--model PATH] [--quiet]
+    analyze / live: [--voice] [--pace] (spoken cues, the tempo count)
 """
 
 from __future__ import annotations
@@ -69,6 +70,9 @@ def build_parser() -> argparse.ArgumentParser:
                               "frames.csv, marked analysed=0); default 'auto': from the frame rate, "
                               "at most 15 analysed frames a second (30 fps -> 2, 60 fps -> 4)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    _voice_options(analyze, "put on the annotated video's audio track (and in report.json's cues) what "
+                            "'formcheck live --voice' would have said, at its times: set-up, each fault, "
+                            "rep counts, set ends, a summary")
 
     live = commands.add_parser(
         "live", help="live feedback from a webcam (or a video replayed at real speed)",
@@ -89,6 +93,8 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--no-window", action="store_true",
                       help="no window (headless: servers, tests); the same processing and report")
     live.add_argument("--sound", action="store_true", help="a short sound on each new fault")
+    _voice_options(live, "speak: set-up guidance, each fault in the coach's words, rep counts per leg, "
+                         "set ends, a summary (pre-recorded offline; replaces --sound's tones)")
     _add_batch_parser(commands)
     return parser
 
@@ -180,6 +186,13 @@ def run_batch_command(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+def _voice_options(command: argparse.ArgumentParser, voice_help: str) -> None:
+    """``--voice`` and ``--pace``, shared by analyze and live."""
+    command.add_argument("--voice", action="store_true", help=voice_help)
+    command.add_argument("--pace", action="store_true",
+                         help="count the tempo aloud through each phase as it happens (down, 2, 3 ... up, 2, 3)")
+
+
 def _camera_index(text: str) -> int:
     """A camera index: a whole number ≥ 0."""
     try:
@@ -198,7 +211,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     stride = parse_stride(args.stride)
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
                            model_path=args.model, show_progress=not args.quiet,
-                           write_video=not args.no_video, stride=stride)
+                           write_video=not args.no_video, stride=stride, voice=args.voice, pace=args.pace)
     fps = result.frames_read / result.elapsed_s if result.elapsed_s > 0 else 0.0
     every = f", every {_ordinal(result.stride)} analysed" if result.stride > 1 else ""
     print(f"read {result.frames_read} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s{every}); "
@@ -220,7 +233,7 @@ def run_live_command(args: argparse.Namespace) -> int:
     options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
                           exercise=args.exercise, out_dir=Path(args.out) if args.out else None,
                           model_path=Path(args.model) if args.model else None,
-                          window=not args.no_window, sound=args.sound)
+                          window=not args.no_window, sound=args.sound, voice=args.voice, pace=args.pace)
     try:
         result = run_live(options)
     except KeyboardInterrupt:  # before the session started (loading the model): nothing recorded

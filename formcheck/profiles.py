@@ -30,6 +30,7 @@ Shared by all three:
 | calibration | still_min_s 1.0, still_max_s 2.0, calibration_search_s 15, still_tolerance_frac 0.08, calibration_knee_range_deg 30, calibration_straight_margin_deg 15, calibration_hip_range_deg 35 |
 | session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0 |
 | feedback | banner_live_s 3.0, banner_video_s 1.5 |
+| voice | set_rest_s 15, voice_repeat_s 5, voice_setup_settle_s 1, voice_setup_repeat_s 10, voice_max_wait_s 4, pace_beat_s 1, pace_late_s 0.3 |
 
 Swinging threshold: the coached phase is 3 s; rushed reps take about 1 s. The minimum
 phase (1.8 s) sits about mid-way between the slowest rushed phase (~1.1 s) and the
@@ -114,6 +115,14 @@ class ExerciseProfile:
         person_forget_s: the tracker forgets a person unmatched this long and chooses afresh.
         banner_live_s: a live fault banner stays this long after its condition last held.
         banner_video_s: a fault banner in the annotated video shows this long from its time.
+        set_rest_s: a rest this long after a rep ends the set (the voice says so).
+        voice_repeat_s: the same spoken cue is not said again within this long.
+        voice_setup_settle_s: set-up guidance is spoken once it has stayed the same this long.
+        voice_setup_repeat_s: guidance that stays the same is said again after this long.
+        voice_max_wait_s: a cue that waited this long for the voice to be free is dropped
+            (the session summary always waits).
+        pace_beat_s: the tempo count says one beat this often ("down, 2, 3": three beats of 1 s).
+        pace_late_s: a beat that could not start within this long of its time is skipped.
         next_profile: the progression once every rep is clean; None at the top.
         description: one line for people.
     """
@@ -175,6 +184,13 @@ class ExerciseProfile:
     person_forget_s: float = 1.0
     banner_live_s: float = 3.0
     banner_video_s: float = 1.5
+    set_rest_s: float = 15.0
+    voice_repeat_s: float = 5.0
+    voice_setup_settle_s: float = 1.0
+    voice_setup_repeat_s: float = 10.0
+    voice_max_wait_s: float = 4.0
+    pace_beat_s: float = 1.0
+    pace_late_s: float = 0.3
     next_profile: str | None = None
     description: str = ""
 
@@ -214,6 +230,8 @@ class ExerciseProfile:
                      "baseline_still_window_s", "settle_window_s", "still_tolerance_frac"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"ExerciseProfile.{name} must be > 0, got {getattr(self, name)!r}")
+        if self.pace_beat_s <= 0:
+            raise ValueError(f"ExerciseProfile.pace_beat_s must be > 0, got {self.pace_beat_s!r}")
 
     @property
     def rep_legs(self) -> tuple[RepLeg, ...]:
