@@ -28,7 +28,7 @@ Shared by all three:
 | rep baseline | baseline_still_window_s 1.0, baseline_still_spread_cm 3.0, baseline_still_trend_cm 1.0, baseline_min_cm 15, baseline_adapt_frac 0.25, baseline_learn_every_s 0.1, baseline_fallback_s 3.0 |
 | rep end and timing | settle_speed_cm_s 3.0, settle_window_s 0.3, far_end_wait_s 1.5, rep_history_s 4.0, rep_plateau_s 1.5, timing_angle_min_deg 20, timing_angle_min_known 0.8, timing_angle_max_disagree_s 1.0 |
 | calibration | still_min_s 1.0, still_max_s 2.0, calibration_search_s 15, still_tolerance_frac 0.08, calibration_knee_range_deg 30, calibration_straight_margin_deg 15, calibration_hip_range_deg 35 |
-| session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0 |
+| session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0, person_survey_s 5.0 |
 | feedback | banner_live_s 3.0, banner_video_s 1.5 |
 | voice | set_rest_s 15, voice_repeat_s 5, voice_setup_settle_s 1, voice_setup_repeat_s 10, voice_max_wait_s 4, pace_beat_s 1, pace_late_s 0.3 |
 
@@ -113,6 +113,8 @@ class ExerciseProfile:
         moved_trunk_frac, moved_for_s: the trunk shifted this fraction of its length for this
             long: the person or the camera moved, calibrate again.
         person_forget_s: the tracker forgets a person unmatched this long and chooses afresh.
+        person_survey_s: while following the person, the whole frame is searched for other
+            people this often (``people`` in frames.csv); the person's loss triggers it at once.
         banner_live_s: a live fault banner stays this long after its condition last held.
         banner_video_s: a fault banner in the annotated video shows this long from its time.
         set_rest_s: a rest this long after a rep ends the set (the voice says so).
@@ -182,6 +184,7 @@ class ExerciseProfile:
     moved_trunk_frac: float = 0.25
     moved_for_s: float = 1.5
     person_forget_s: float = 1.0
+    person_survey_s: float = 5.0
     banner_live_s: float = 3.0
     banner_video_s: float = 1.5
     set_rest_s: float = 15.0
