@@ -401,3 +401,14 @@ def test_corpus_manifest_lists_every_video():
     assert {r["name"] for r in rows} == {p.name[: -len(".truth.json")] for p in _corpus_truths()}
     for key in ("split", "exercise", "camera_height_m", "camera_yaw_deg", "fps", "width", "height", "reps"):
         assert key in rows[0]
+
+
+def test_sensor_noise_and_exposure_stay_in_range():
+    from formcheck.synth.corpus_render import SensorNoise
+
+    img = np.full((8, 10, 3), 250, np.uint8)
+    img[0] = 10
+    bright = SensorNoise(0.0, 1.1, 10, 8, np.random.default_rng(0))(img)
+    assert bright[0, 0, 0] == 11 and bright[1, 0, 0] == 255  # no wrap-around
+    noisy = SensorNoise(2.0, 1.0, 10, 8, np.random.default_rng(1))(img)
+    assert noisy.dtype == np.uint8 and 0 < np.abs(noisy.astype(int) - img).mean() < 4

@@ -62,30 +62,6 @@ def spec_main(argv: list[str]) -> int:
 
 # ----- the randomized corpus ------------------------------------------------------------------------------
 
-_MODEL = None
-
-
-def _init_worker() -> None:
-    """Worker set-up: one CPU thread each, the anny model loaded once."""
-    import os
-
-    os.environ["LP_NUM_THREADS"] = "1"
-    global _MODEL
-    import torch
-
-    torch.set_num_threads(1)
-    from formcheck.synth.body import load_anny
-
-    _MODEL = load_anny()
-
-
-def _render_job(job: tuple[dict, str, int | None]):
-    from formcheck.synth.corpus_render import render_item
-
-    item, out, max_frames = job
-    return render_item(item, out, _MODEL, max_frames=max_frames)
-
-
 def _fmt_s(s: float) -> str:
     s = int(round(s))
     return f"{s // 3600}h{(s % 3600) // 60:02d}m" if s >= 3600 else f"{s // 60}m{s % 60:02d}s"
@@ -93,6 +69,7 @@ def _fmt_s(s: float) -> str:
 
 def corpus_main(argv: list[str]) -> int:
     from formcheck.synth.corpus import DEFAULT_MASTER_SEED, corpus_items
+    from formcheck.synth.corpus_worker import init_worker, render_job
     from formcheck.synth.manifest import estimate_item, write_manifest
     from formcheck.synth.parallel import map_clips
 
@@ -136,7 +113,7 @@ def corpus_main(argv: list[str]) -> int:
     t0 = time.perf_counter()
     done_frames, failed = 0, []
     jobs = [(it, str(out), args.max_frames) for it in items]
-    for k, res in enumerate(map_clips(_render_job, jobs, jobs=args.jobs, initializer=_init_worker), start=1):
+    for k, res in enumerate(map_clips(render_job, jobs, jobs=args.jobs, initializer=init_worker), start=1):
         item = res.item[0]
         label = ",".join(item["names"])
         if res.error:

@@ -66,11 +66,11 @@ WALLS = {
 }
 HAIR = ((0.04, 0.03, 0.03), (0.12, 0.07, 0.04), (0.30, 0.18, 0.08), (0.55, 0.40, 0.20), (0.45, 0.42, 0.40),
         (0.70, 0.68, 0.65), (0.45, 0.15, 0.06))
-SIZES_LANDSCAPE = (((480, 270), 0.08), ((640, 360), 0.42), ((640, 480), 0.20), ((854, 480), 0.12),
-                   ((960, 540), 0.08), ((1280, 720), 0.07), ((1920, 1080), 0.03))
-SIZES_PORTRAIT = (((360, 640), 0.55), ((480, 640), 0.10), ((480, 854), 0.15), ((540, 960), 0.10),
-                  ((720, 1280), 0.07), ((1080, 1920), 0.03))
-FPS = (((24, 1), 0.22), ((25, 1), 0.22), ((30000, 1001), 0.24), ((30, 1), 0.24), ((50, 1), 0.04), ((60, 1), 0.04))
+SIZES_LANDSCAPE = (((480, 270), 0.10), ((640, 360), 0.44), ((640, 480), 0.20), ((854, 480), 0.12),
+                   ((960, 540), 0.07), ((1280, 720), 0.05), ((1920, 1080), 0.02))
+SIZES_PORTRAIT = (((360, 640), 0.58), ((480, 640), 0.10), ((480, 854), 0.15), ((540, 960), 0.10),
+                  ((720, 1280), 0.05), ((1080, 1920), 0.02))
+FPS = (((24, 1), 0.25), ((25, 1), 0.25), ((30000, 1001), 0.21), ((30, 1), 0.21), ((50, 1), 0.04), ((60, 1), 0.04))
 ASPECTS = {name: i for i, name in enumerate(
     ("kind", "body", "clothing", "room", "light", "camera", "motion", "bystander", "video", "pair", "names"))}
 
@@ -186,9 +186,9 @@ def draw_camera(seed: int, rng: np.random.Generator | None = None) -> dict[str, 
     fps = _pick(rng, FPS)
     distance = _u(rng, 1.8, 4.5, 2)
     if portrait:
-        fill = _u(rng, 0.65, 0.95)
+        fill = _u(rng, 0.65, 0.92)
     else:
-        fill = _u(rng, 0.25, 0.38) if rng.random() < 0.1 else _u(rng, 0.5, 0.88)
+        fill = _u(rng, 0.25, 0.38) if rng.random() < 0.1 else _u(rng, 0.5, 0.85)
     roll = _u(rng, -1.0, 1.0, 2) if rng.random() < 0.6 else float(rng.choice([-1, 1])) * _u(rng, 2.0, 8.0, 2)
     handheld = rng.random() < 0.15
     cam = {
@@ -200,16 +200,19 @@ def draw_camera(seed: int, rng: np.random.Generator | None = None) -> dict[str, 
     if handheld:
         cam["shake"] = {"amp_mm": _u(rng, 1.5, 5.0, 2), "rot_deg": _u(rng, 0.15, 0.5), "freq_hz": [_u(rng, 3.0, 5.0), _u(rng, 6.0, 9.0)],
                         "phase": [_u(rng, 0.0, 6.283) for _ in range(6)]}
-        cam["drift"] = {"pan_deg": _u(rng, 2.0, 8.0, 2), "move_m": _u(rng, 0.03, 0.12), "period_s": _u(rng, 6.0, 20.0, 2),
+        cam["drift"] = {"pan_deg": _u(rng, 2.0, 6.0, 2), "move_m": _u(rng, 0.03, 0.10), "period_s": _u(rng, 6.0, 20.0, 2),
                         "phase": [_u(rng, 0.0, 6.283) for _ in range(4)]}
     return cam
 
 
 def fit_view(body_len_m: float, distance_m: float, yaw_deg: float, fill: float, aspect: float, top_m: float = 0.6,
-             pitch_deg: float = 0.0) -> tuple[float, float]:
+             pitch_deg: float = 0.0, sway_m: float = 0.0) -> tuple[float, float]:
     """(vertical FOV deg, distance m) so the lying body spans ``fill`` of the image width and everything
-    up to ``top_m`` above the floor (raised legs) stays in the frame; FOV within 20–80°."""
-    half = 0.5 * body_len_m * max(math.cos(math.radians(yaw_deg)), 0.55) + 0.12
+    up to ``top_m`` above the floor (raised legs) stays in the frame; FOV within 20–80°. An oblique view
+    magnifies the near end of the body (margin grows with the yaw); ``sway_m``: how far a handheld
+    camera's drift moves the view at the body."""
+    yaw = abs(math.radians(yaw_deg))
+    half = 0.5 * body_len_m * max(math.cos(yaw), 0.55) * (1.0 + 0.6 * math.sin(yaw)) + 0.12 + sway_m
     d = distance_m
     vfov = 80.0
     for _ in range(60):
@@ -235,14 +238,16 @@ def motion_top_m(motion: dict[str, Any], height_cm: float) -> float:
 
 
 def budget_video(cam: dict[str, Any], duration_s: float, rng: np.random.Generator) -> None:
-    """Keep the corpus small: high frame rates and large frames only for short clips, no handheld
-    shake at 1280 px and up (a moving 1080p view costs ten times a still 640 px one)."""
+    """Keep the corpus small: high frame rates and large frames only for short clips, long sessions at
+    24/25 fps, no handheld shake above 854 px (a moving 1080p view costs ten times a still 640 px one)."""
     long_side = max(cam["width"], cam["height"])
     if cam["fps_num"] / cam["fps_den"] > 40 and duration_s > 16.0:
         cam["fps_num"], cam["fps_den"] = (25, 1) if rng.random() < 0.5 else (30, 1)
+    if cam["fps_num"] / cam["fps_den"] > 26 and duration_s > 25.0:  # long sessions: 24/25 fps
+        cam["fps_num"], cam["fps_den"] = (24, 1) if rng.random() < 0.5 else (25, 1)
     if long_side >= 1280 and duration_s > 18.0:
         cam["width"], cam["height"] = (960, 540) if cam["orientation"] == "landscape" else (540, 960)
-    if max(cam["width"], cam["height"]) >= 1280 and cam.get("handheld"):
+    if max(cam["width"], cam["height"]) > 854 and cam.get("handheld"):
         cam["handheld"] = False
         cam.pop("shake", None), cam.pop("drift", None)
 
@@ -336,8 +341,8 @@ def draw_window(seed: int, room: dict[str, Any], cameras: list[dict[str, Any]], 
 
 def draw_video(seed: int) -> dict[str, Any]:
     rng = _rng(seed, "video")
-    noise = 0.0 if rng.random() < 0.45 else _u(rng, 0.8, 3.0, 2)
-    return {"noise_sigma": noise, "crf": int(rng.integers(29, 33)), "exposure": _u(rng, 0.9, 1.1)}
+    noise = 0.0 if rng.random() < 0.5 else _u(rng, 0.6, 2.5, 2)
+    return {"noise_sigma": noise, "crf": int(rng.integers(30, 33)), "exposure": _u(rng, 0.9, 1.1)}
 
 
 # ----- motion ---------------------------------------------------------------------------------------------
@@ -474,15 +479,15 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
     exercise = _pick(rng, EXERCISE_WEIGHTS)
     variant = _pick(rng, STRAIGHT_VARIANTS) if exercise == "straight-leg" else ""
     style_kind = _pick(rng, {"clean": 0.3, "mixed": 0.5, "faulty": 0.2})
-    style = {"clean": {"swing": 0.0, "arch": 0.0, "knee": 0.0, "partial": 0.04},
-             "mixed": {"swing": 0.18, "arch": 0.2, "knee": 0.12, "partial": 0.07},
-             "faulty": {"swing": 0.0, "arch": 0.0, "knee": 0.0, "partial": 0.05}}[style_kind]
+    style = {"clean": {"swing": 0.0, "arch": 0.0, "knee": 0.0, "partial": 0.07},
+             "mixed": {"swing": 0.18, "arch": 0.2, "knee": 0.12, "partial": 0.10},
+             "faulty": {"swing": 0.0, "arch": 0.0, "knee": 0.0, "partial": 0.08}}[style_kind]
     if style_kind == "faulty":
         style[_pick(rng, {"swing": 0.4, "arch": 0.4, "knee": 0.2})] = 0.75
     if exercise == "leg-extension":
         style["knee"] = 0.0
-    n_sets = int(_pick(rng, {1: 0.94, 2: 0.048, 3: 0.012})) if lead_s == 0 else 1
-    sk = _pick(rng, {"still": 0.73, "moving": 0.2, "late": 0.07}) if lead_s == 0 else "still"
+    n_sets = int(_pick(rng, {1: 0.955, 2: 0.036, 3: 0.009})) if lead_s == 0 else 1
+    sk = _pick(rng, {"still": 0.745, "moving": 0.2, "late": 0.055}) if lead_s == 0 else "still"
     if n_sets > 1 and sk == "late":
         sk = "still"
     start: dict[str, Any] = {"kind": sk}
@@ -494,12 +499,12 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
         start["rise_s"] = _u(rng, 0.8, 1.2)
         start["settle_s"] = _u(rng, 0.3, 0.8)
     else:
-        start["late_s"] = _u(rng, 20.0, 25.0, 2)
+        start["late_s"] = _u(rng, 20.0, 22.0, 2)
         start["legs"] = "down" if rng.random() < 0.6 else "rest"
         start["rise_s"] = _u(rng, 1.2, 2.0)
         start["still_s"] = _u(rng, 2.0, 3.0)
     setup = None
-    if sk == "still" and exercise != "straight-leg" and rng.random() < 0.14:
+    if sk == "still" and exercise != "straight-leg" and rng.random() < 0.14 and lead_s == 0:  # not in pairs
         if rng.random() < 0.85:
             joint = _pick(rng, {"knee": 0.5, "hip": 0.5})
             off = _u(rng, 32, 40, 2) if joint == "knee" else _u(rng, 38, 45, 2)
@@ -513,7 +518,7 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
                  "intent": intent}
     legs_down = "flat" if (exercise == "straight-leg" and variant == "from_floor") else _pick(rng, {"hook": 0.6, "flat": 0.4})
     if n_sets == 1:
-        target = float(np.clip(rng.gamma(3.0, 3.6), 8.0, 40.0))
+        target = float(np.clip(rng.gamma(3.0, 2.6), 8.0, 40.0))
     else:
         target = 40.0 if n_sets == 2 else 60.0  # 3 sets with two rests of >= 17 s cannot fit in 40 s
     motion: dict[str, Any] = {"exercise": exercise, "variant": variant, "style": style_kind, "start": start, "setup": setup,
@@ -546,6 +551,21 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
             s["reps"][0] = draw_rep(np.random.default_rng([seed, 99, si]), exercise, variant, s["reps"][0]["leg"],
                                     {**style, "partial": 0.0}, short=True)
     cap = 40.0 if n_sets < 3 else 60.0
+    hrng = np.random.default_rng([seed, 97])
+    if hrng.random() < 0.10:  # a long hold at the reversal of one clean rep (up to ~12 s)
+        cands = [r for x in motion["sets"] for r in x["reps"] if r["intent"]["tempo"] == "clean" and not r["partial"]]
+        if cands:
+            before = session_duration_s(motion)
+            r = cands[int(hrng.integers(0, len(cands)))]
+            r["pause_s"] = _u(hrng, 6.0, 12.0)
+            r["intent"]["hold"] = True
+            # the hold takes the place of other reps (about the same clip length)
+            while session_duration_s(motion) > min(cap, before + 3.0):
+                others = [(x, q) for x in motion["sets"] for q in x["reps"] if q is not r and len(x["reps"]) > 1]
+                if not others:
+                    break
+                x, q = others[-1]
+                x["reps"].remove(q)
     while session_duration_s(motion) > cap and any(len(x["reps"]) > 1 for x in motion["sets"]):
         max(motion["sets"], key=lambda x: len(x["reps"]))["reps"].pop()
     if session_duration_s(motion) > cap:  # one rep per set and still long: shorter still start and end
@@ -554,6 +574,10 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
             start["still_s"] = max(2.0, lead_s + 2.0)
         for x in motion["sets"][1:]:
             x["rest_s"] = 17.0
+    for si, x in enumerate(motion["sets"]):
+        if session_duration_s(motion) <= cap:
+            break
+        x["reps"] = [draw_rep(np.random.default_rng([seed, 98, si]), exercise, variant, x["reps"][0]["leg"], style, short=True)]
     while session_duration_s(motion) < 8.5 and len(motion["sets"][-1]["reps"]) < 12:  # clips last at least 8 s
         last = motion["sets"][-1]["reps"]
         last.append(draw_rep(rng, exercise, variant, _leg_order(rng, len(last) + 1, exercise, variant)[-1], style, short=True))
@@ -565,18 +589,18 @@ def draw_negative(rng: np.random.Generator, kind: str | None = None) -> dict[str
     kind = kind or str(rng.choice(NEGATIVES))
     p: dict[str, Any] = {"lead_s": _u(rng, 1.0, 2.5), "end_s": _u(rng, 0.8, 1.5)}
     if kind == "crunch":
-        p.update({"reps": int(rng.integers(3, 7)), "up_s": [0.7, 1.6], "flex_deg": [35.0, 55.0]})
+        p.update({"reps": int(rng.integers(3, 6)), "up_s": [0.7, 1.6], "flex_deg": [35.0, 55.0]})
     elif kind == "glute_bridge":
-        p.update({"reps": int(rng.integers(3, 6)), "lift_deg": [14.0, 24.0]})
+        p.update({"reps": int(rng.integers(2, 5)), "lift_deg": [14.0, 24.0]})
     elif kind == "bridge_march":
-        p.update({"marches": int(rng.integers(4, 8)), "lift_deg": [16.0, 24.0]})
+        p.update({"marches": int(rng.integers(3, 7)), "lift_deg": [16.0, 24.0]})
     elif kind == "hollow_hold":
         holds = int(rng.integers(1, 3))
-        p.update({"holds": holds, "hold_s": [6.0, 12.0] if holds == 1 else [4.0, 8.0]})
+        p.update({"holds": holds, "hold_s": [6.0, 10.0] if holds == 1 else [4.0, 6.0]})
     elif kind == "lying_still":
-        p.update({"still_s": _u(rng, 8.0, 15.0), "legs": "hook" if rng.random() < 0.5 else "flat"})
+        p.update({"still_s": _u(rng, 8.0, 12.0), "legs": "hook" if rng.random() < 0.5 else "flat"})
     elif kind == "sit_up":
-        p.update({"times": 1 if rng.random() < 0.6 else 2, "sit_s": [2.0, 5.0]})
+        p.update({"times": 1 if rng.random() < 0.7 else 2, "sit_s": [2.0, 4.0]})
     return {"exercise": kind, "variant": "", "params": p}
 
 
@@ -658,8 +682,11 @@ def draw_item(master_seed: int, index: int) -> dict[str, Any]:
     duration = session_duration_s(motion)
     for cam in cams:
         budget_video(cam, duration, np.random.default_rng([seed, ASPECTS["video"], 3]))
+        sway = 0.0
+        if cam.get("handheld"):
+            sway = cam["distance_m"] * math.tan(math.radians(cam["drift"]["pan_deg"])) + cam["drift"]["move_m"]
         cam["vfov_deg"], cam["distance_m"] = fit_view(straight_len, cam["distance_m"], cam["yaw_deg"], cam["fill"],
-                                                      cam["width"] / cam["height"], top, cam["pitch_deg"])
+                                                      cam["width"] / cam["height"], top, cam["pitch_deg"], sway)
         cam["aim_height_m"] = round(max(0.22, 0.45 * top), 3)
     straight_legs = motion["exercise"] in ("straight-leg", "hollow_hold", "sit_up", "lying_still") or motion.get("legs_down") == "flat"
     room = draw_room(seed, cams, straight_legs)

@@ -153,7 +153,7 @@ class SensorNoise:
     def __call__(self, img: np.ndarray) -> np.ndarray:
         if self.bank is None and abs(self.exposure - 1.0) < 1e-6:
             return img
-        f = img.astype(np.int16)
+        f = img.astype(np.int32)
         if abs(self.exposure - 1.0) >= 1e-6:
             f = (f * int(round(self.exposure * 256)) + 128) >> 8
         if self.bank is not None:
@@ -201,7 +201,11 @@ def render_item(item: dict[str, Any], out_dir: str | Path, model: Any, max_frame
     pelvis_ref = pelvis_angle_deg(imprint.pelvis_axis)
     imprint_gap_cm = round(100.0 * imprint.lumbar_gap_m, 2)
     v = imprint.vertices_m
-    centre = np.array([0.5 * (v[:, 0].min() + v[:, 0].max()), 0.22, 0.0])
+    flat_th, flat_kn = info.flat
+    stretched = body.pose_general({"thigh_left_deg": flat_th, "thigh_right_deg": flat_th, "knee_left_deg": flat_kn,
+                                   "knee_right_deg": flat_kn}).vertices_m  # the longest the body gets on the mat
+    body._general_rock_deg = None
+    centre = np.array([0.5 * (stretched[:, 0].min() + stretched[:, 0].max()), 0.22, 0.0])
     colours = clothing_colours(body, tuple(bd["skin_rgb"]), {**clothing, "hair_rgb": bd["hair_rgb"], "hair": bd["hair"]}, seed)
     loose = float(clothing.get("loose_top_cm", 0.0)) / 100.0
     loose_w = loose_top_weights(body) if loose > 0 else None
@@ -224,7 +228,8 @@ def render_item(item: dict[str, Any], out_dir: str | Path, model: Any, max_frame
         if max_frames is not None:
             t = t[:max_frames]
         times.append(t)
-        r = SceneRenderer(cam["width"], cam["height"], meshes, static, emissive, occluders, item["light"])
+        r = SceneRenderer(cam["width"], cam["height"], meshes, static, emissive, occluders, item["light"],
+                          room_msaa=not cam.get("handheld"))
         half = 0.5 * float(v[:, 0].max() - v[:, 0].min())
         shadows = [(float(centre[0]), 0.0, half, 0.28, 0.35)]
         if bystander and bystander.plan["activity"] == "lying":

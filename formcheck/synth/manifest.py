@@ -11,9 +11,9 @@ from formcheck.synth.corpus import session_duration_s
 
 # measured on rendered corpus clips (see docs/corpus.md): truth JSON bytes per frame, H.264 bytes per
 # frame per megapixel at the corpus CRFs (handheld clips and sensor noise cost more)
-JSON_BYTES_PER_FRAME = 505
+JSON_BYTES_PER_FRAME = 510
 JSON_BYTES_PER_FILE = 6500
-VIDEO_BYTES_PER_FRAME_MPX = 420
+VIDEO_BYTES_PER_FRAME_MPX = 560
 
 COLUMNS = ("name", "split", "kind", "exercise", "variant", "pair_id", "pair_role", "offset_s", "duration_s", "frames", "fps",
            "width", "height", "orientation", "camera_side", "camera_height_m", "camera_yaw_deg", "camera_distance_m",
@@ -36,8 +36,9 @@ def estimate_item(item: dict[str, Any]) -> dict[str, Any]:
         n = int(dur * cam["fps_num"] / cam["fps_den"])
         frames += n
         mpx = cam["width"] * cam["height"] / 1e6
-        k = 4.0 if cam.get("handheld") else 1.0
-        k *= 1.0 + 0.35 * item["video"]["noise_sigma"]
+        k = 2.8 if cam.get("handheld") else 1.0
+        k *= 0.88 ** (item["video"]["crf"] - 30.5)
+        k *= 1.0 + 0.15 * item["video"]["noise_sigma"]
         size += n * (JSON_BYTES_PER_FRAME + VIDEO_BYTES_PER_FRAME_MPX * mpx * k) + JSON_BYTES_PER_FILE
     return {"frames": frames, "duration_s": d, "bytes": size}
 

@@ -243,9 +243,10 @@ class SceneRenderer:
 
     def __init__(self, width_px: int, height_px: int, meshes: list[tuple[np.ndarray, np.ndarray]],
                  static_rows: np.ndarray, emissive_rows: np.ndarray | None, occluder_rows: np.ndarray | None,
-                 lights: dict, samples: int = 4) -> None:
+                 lights: dict, samples: int = 4, room_msaa: bool = True) -> None:
         import moderngl
 
+        self.room_msaa = room_msaa  # False: a camera that moves every frame (handheld) draws the room like the bodies
         self.size = (width_px, height_px)
         self.ctx = moderngl.create_context(standalone=True, backend="egl")
         self.ctx.enable(moderngl.DEPTH_TEST)
@@ -313,18 +314,24 @@ class SceneRenderer:
         self._static = None
 
     def _draw_static(self) -> np.ndarray:
-        self.ms_fbo.use()
-        self.ms_fbo.clear(0.8, 0.8, 0.8, 1.0)
+        import cv2
+
+        fbo = self.ms_fbo if self.room_msaa else self.body_fbo
+        fbo.use()
+        fbo.clear(0.8, 0.8, 0.8, 1.0)
         if self.static_vao is not None:
             self.static_vao.render()
         if self.emissive_vao is not None:
             self.prog["emit"].value = 1.0
             self.emissive_vao.render()
             self.prog["emit"].value = 0.0
-        self.ctx.copy_framebuffer(self.fbo, self.ms_fbo)
         w, h = self.size
-        img = np.frombuffer(self.fbo.read(components=3), dtype=np.uint8).reshape(h, w, 3)
-        return np.ascontiguousarray(img[::-1])
+        if self.room_msaa:
+            self.ctx.copy_framebuffer(self.fbo, self.ms_fbo)
+            fbo = self.fbo
+        img = np.frombuffer(fbo.read(components=3), dtype=np.uint8).reshape(h, w, 3)
+        img = np.ascontiguousarray(img[::-1])
+        return img if self.room_msaa else cv2.GaussianBlur(img, (3, 3), 0.6)
 
     def _bbox(self, vertices: list[np.ndarray | None]) -> tuple[int, int, int, int] | None:
         """Pixel box (x0, y0, x1, y1), top-left origin, around every drawn body, with a margin."""
