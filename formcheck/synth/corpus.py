@@ -358,7 +358,7 @@ def _tempo(rng: np.random.Generator, cls: str, fast_dead_bug: bool = False) -> f
 
 
 def draw_rep(rng: np.random.Generator, exercise: str, variant: str, leg: str, style: dict[str, float],
-             short: bool = False, tabletop_heel_cm: float = 45.0) -> dict[str, Any]:
+             short: bool = False) -> dict[str, Any]:
     """One rep as the person means to do it: tempo, pause, depth, knee, arching (sizes chosen clear of the
     thresholds). ``short``: a rep that fits a tight session (clean tempo 2.4–2.8 s, short pauses)."""
     intent: dict[str, Any] = {}
@@ -419,31 +419,25 @@ def draw_rep(rng: np.random.Generator, exercise: str, variant: str, leg: str, st
         else:
             knee = 90.0 + float(np.clip(rng.normal(0, 2.0), -4, 4))
         rep["knee_bottom_deg"] = round(knee, 2)
-        heel = _u(rng, 1.0, 6.0, 2) if arch_cls == "fault" else _u(rng, 2.0, 16.0, 2)
-        if partial:
-            heel = round(tabletop_heel_cm * (1 - _u(rng, 0.08, 0.22)), 2)
-        rep["heel_bottom_cm"] = heel
+        rep["heel_bottom_cm"] = _u(rng, 1.0, 6.0, 2) if arch_cls == "fault" else _u(rng, 2.0, 13.0, 2)
         intent["knee"] = knee_cls
     elif exercise == "leg-extension":
         rep["knee_bottom_deg"] = _u(rng, 150, 170, 2)
-        rep["heel_bottom_cm"] = _u(rng, 5.0, 10.0, 2) if arch_cls == "fault" else _u(rng, 8.0, 20.0, 2)
+        rep["heel_bottom_cm"] = _u(rng, 4.0, 9.0, 2) if arch_cls == "fault" else _u(rng, 6.0, 15.0, 2)
         if partial:
-            rep["knee_bottom_deg"] = _u(rng, 95, 110, 2)
-            rep["heel_bottom_cm"] = round(tabletop_heel_cm * (1 - _u(rng, 0.08, 0.22)), 2)
+            rep["knee_bottom_deg"] = _u(rng, 100, 115, 2)
     else:
         if variant == "from_vertical":
             rep["knee_bottom_deg"] = _u(rng, 120, 127, 2) if knee_cls == "fault" else (
                 _u(rng, 138, 150, 2) if knee_cls == "marginal" else _u(rng, 168, 176, 2))
-            rep["heel_bottom_cm"] = _u(rng, 6.0, 12.0, 2) if arch_cls == "fault" else _u(rng, 10.0, 35.0, 2)
-            if partial:
-                rep["heel_bottom_cm"] = round(90.0 * (1 - _u(rng, 0.08, 0.22)), 2)
+            rep["heel_bottom_cm"] = _u(rng, 6.0, 12.0, 2) if arch_cls == "fault" else _u(rng, 10.0, 28.0, 2)
         else:
             rep["top_thigh_deg"] = _u(rng, 0.0, 25.0, 2) if variant == "from_floor" else _u(rng, 0.0, 35.0, 2)
             rep["knee_turn_deg"] = _u(rng, 120, 127, 2) if knee_cls == "fault" else (
                 _u(rng, 138, 150, 2) if knee_cls == "marginal" else _u(rng, 168, 176, 2))
-            if partial:
-                rep["top_thigh_deg"] = _u(rng, 70.0, 80.0, 2)
         intent["knee"] = knee_cls
+    if partial:  # lowered (or raised) 12-25 % of the way: the session aims it on the body's own geometry
+        rep["partial_depth"] = _u(rng, 0.12, 0.25)
     if exercise == "leg-extension":
         intent["knee"] = "n/a"
     intent["hold"] = hold
@@ -480,10 +474,10 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
     variant = _pick(rng, STRAIGHT_VARIANTS) if exercise == "straight-leg" else ""
     style_kind = _pick(rng, {"clean": 0.3, "mixed": 0.5, "faulty": 0.2})
     style = {"clean": {"swing": 0.0, "arch": 0.0, "knee": 0.0, "partial": 0.07},
-             "mixed": {"swing": 0.18, "arch": 0.2, "knee": 0.12, "partial": 0.10},
+             "mixed": {"swing": 0.18, "arch": 0.2, "knee": 0.2, "partial": 0.10},
              "faulty": {"swing": 0.0, "arch": 0.0, "knee": 0.0, "partial": 0.08}}[style_kind]
     if style_kind == "faulty":
-        style[_pick(rng, {"swing": 0.4, "arch": 0.4, "knee": 0.2})] = 0.75
+        style[_pick(rng, {"swing": 0.35, "arch": 0.35, "knee": 0.3})] = 0.75
     if exercise == "leg-extension":
         style["knee"] = 0.0
     n_sets = int(_pick(rng, {1: 0.955, 2: 0.036, 3: 0.009})) if lead_s == 0 else 1

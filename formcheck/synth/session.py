@@ -204,10 +204,13 @@ def _plan_rep_motion(tl: _Timeline, rep: dict[str, Any], exercise: str, variant:
     profile = "cosine" if fast else "minjerk"
     geom = info.geom
     tilt_peak = info.tilt_for_lift_deg(rep["arch_lift_cm"]) if rep.get("arch_lift_cm", 0.0) > 0 else 0.0
+    partial = rep.get("partial_depth")
     if exercise == "straight-leg" and variant in ("from_floor", "one_leg_held"):
         # raise from the floor to the top, hold, lower back: the reversal is at the top
         flat_th, flat_kn = info.flat
         top_th = rep["top_thigh_deg"]
+        if partial:  # the heel rises only this share of the way to vertical
+            top_th = info.geom.thigh_for_heel_deg(partial * info.vertical_heel_cm, rep.get("knee_turn_deg", 174.0))
         knee_top = rep.get("knee_turn_deg", 174.0)
         for side in legs:
             tl.move({f"thigh_{side}_deg": top_th, f"knee_{side}_deg": knee_top, f"foot_flat_{side}": 0.0}, t0, raise_s, profile)
@@ -226,7 +229,11 @@ def _plan_rep_motion(tl: _Timeline, rep: dict[str, Any], exercise: str, variant:
         return t0, turn, end
     # lowering reps (heel tap, leg extension, straight legs from vertical): the reversal at the bottom
     knee_b = rep["knee_bottom_deg"]
-    thigh_b = geom.thigh_for_heel_deg(rep["heel_bottom_cm"], knee_b)
+    heel_b = rep["heel_bottom_cm"]
+    if partial:  # the heel lowers only this share of its rest height
+        rest_heel = info.vertical_heel_cm if variant == "from_vertical" else info.tabletop_heel_cm
+        heel_b = rest_heel * (1.0 - partial)
+    thigh_b = geom.thigh_for_heel_deg(heel_b, knee_b)
     bottom = t0 + lower_s
     for side in legs:
         tl.move({f"thigh_{side}_deg": thigh_b, f"knee_{side}_deg": knee_b}, t0, lower_s, profile)
