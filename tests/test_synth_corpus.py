@@ -13,7 +13,6 @@ from formcheck.synth.corpus import (
     CLOTH, DEFAULT_MASTER_SEED, FPS, SKIN_TONES, clip_seed, corpus_items, draw_item, fit_view, item_kind, luminance, split_of,
 )
 from formcheck.synth.labels import label_movement, label_session, setup_labels
-from formcheck.synth.parallel import map_clips
 from formcheck.synth.session import NEGATIVES, BodyInfo, PlannedRep, build_session
 
 CORPUS = Path(__file__).resolve().parent.parent / "samples" / "corpus"
@@ -324,20 +323,6 @@ def test_body_info_tilt_curve_is_monotone():
     tilts = [info.tilt_for_lift_deg(x) for x in lifts]
     assert all(b > a for a, b in zip(tilts, tilts[1:]))
     assert info.tilt_for_lift_deg(0.1) == 0.0
-
-
-def _square(x: int) -> int:
-    if x == 3:
-        raise ValueError("three is bad\nsecond line")
-    return x * x
-
-
-def test_map_clips_reports_failures_and_goes_on():
-    out = {o.item: o for o in map_clips(_square, range(6), jobs=2)}
-    assert {k: o.result for k, o in out.items() if o.error is None} == {0: 0, 1: 1, 2: 4, 4: 16, 5: 25}
-    assert out[3].error.startswith("ValueError: three is bad at ") and "\n" not in out[3].error
-    inline = list(map_clips(_square, [2, 3], jobs=1))
-    assert inline[0].result == 4 and inline[1].error
 
 
 # ----- the committed corpus ----------------------------------------------------------------------------------

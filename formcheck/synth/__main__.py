@@ -13,6 +13,7 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 from formcheck.synth.spec import load_specs
 
@@ -71,7 +72,7 @@ def corpus_main(argv: list[str]) -> int:
     from formcheck.synth.corpus import DEFAULT_MASTER_SEED, corpus_items
     from formcheck.synth.corpus_worker import init_worker, render_job
     from formcheck.synth.manifest import estimate_item, write_manifest
-    from formcheck.synth.parallel import map_clips
+    from formcheck.io.pool import LocalPool
 
     p = argparse.ArgumentParser(prog="python -m formcheck.synth corpus", description="Render the randomized ground-truth corpus.")
     p.add_argument("--seed", type=int, default=DEFAULT_MASTER_SEED, help="master seed (default %(default)s)")
@@ -111,22 +112,17 @@ def corpus_main(argv: list[str]) -> int:
         return 2
     out.mkdir(parents=True, exist_ok=True)
     t0 = time.perf_counter()
-    done_frames, failed = 0, []
+    failed: list[str] = []
     jobs = [(it, str(out), args.max_frames) for it in items]
-    for k, res in enumerate(map_clips(render_job, jobs, jobs=args.jobs, initializer=init_worker), start=1):
-        item = res.item[0]
-        label = ",".join(item["names"])
-        if res.error:
-            failed.append(label)
-            print(f"[{k}/{len(items)}] FAILED {label}: {res.error}", flush=True)
-            continue
-        frames = sum(res.result.frames)
-        done_frames += frames
-        elapsed = time.perf_counter() - t0
-        left = max(total_frames - done_frames, 0) if args.max_frames is None else 0
-        eta = elapsed / max(done_frames, 1) * left
-        print(f"[{k}/{len(items)}] {label}: {frames} frames in {res.seconds:.1f} s ({res.seconds / max(frames, 1):.3f} s/frame); "
-              f"elapsed {_fmt_s(elapsed)}, ETA {_fmt_s(eta)}", flush=True)
+    try:
+        with LocalPool(jobs=args.jobs) as pool:
+            outcomes = list(_report_each(pool.run(render_job, jobs, setup=init_worker), items, total_frames,
+                                         args.max_frames is None, t0, failed))
+    except KeyboardInterrupt:
+        write_manifest(out)
+        print("interrupted: finished clips are kept; rerun with --skip-existing to go on", file=sys.stderr)
+        return 130
+    done_frames = sum(outcomes)
     n = write_manifest(out)
     print(f"done: {len(items) - len(failed)} items rendered, {len(failed)} failed, {done_frames} frames in "
           f"{_fmt_s(time.perf_counter() - t0)}; manifest.csv has {n} videos", flush=True)
@@ -144,6 +140,26 @@ def manifest_main(argv: list[str]) -> int:
     n = write_manifest(Path(args.out))
     print(f"manifest.csv: {n} videos")
     return 0
+
+
+def _report_each(outcomes: Any, items: list[dict], total_frames: int, with_eta: bool, t0: float,
+                 failed: list[str]) -> Any:
+    """One line per finished item (frames, seconds, ETA); yields its frame count (0 when it failed)."""
+    done_frames = 0
+    for k, res in enumerate(outcomes, start=1):
+        label = ",".join(items[res.index]["names"])
+        if res.error:
+            failed.append(label)
+            print(f"[{k}/{len(items)}] FAILED {label}: {res.error}", flush=True)
+            yield 0
+            continue
+        frames = sum(res.value.frames)
+        done_frames += frames
+        elapsed = time.perf_counter() - t0
+        eta = elapsed / max(done_frames, 1) * max(total_frames - done_frames, 0) if with_eta else 0.0
+        print(f"[{k}/{len(items)}] {label}: {frames} frames in {res.seconds:.1f} s ({res.seconds / max(frames, 1):.3f} s/frame); "
+              f"elapsed {_fmt_s(elapsed)}, ETA {_fmt_s(eta)}", flush=True)
+        yield frames
 
 
 if __name__ == "__main__":

@@ -518,7 +518,6 @@ def draw_motion(seed: int, lead_s: float = 0.0, kind: str = "exercise") -> dict[
     motion: dict[str, Any] = {"exercise": exercise, "variant": variant, "style": style_kind, "start": start, "setup": setup,
                               "legs_down": legs_down, "end_hold_s": _u(rng, 0.8, 2.0), "sets": []}
     lead = fit_to_duration({**motion, "sets": []})
-    n_total = 0
     for si in range(n_sets):
         s: dict[str, Any] = {"reps": []}
         if si:

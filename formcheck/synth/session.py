@@ -17,7 +17,6 @@ the truth labels come later from the posed body's measurements (:mod:`formcheck.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -312,7 +311,6 @@ def build_session(motion: dict[str, Any], info: BodyInfo = BodyInfo(), seed: int
     reps: list[PlannedRep] = []
     partial: list[PlannedRep] = []
     sets_out: list[dict[str, Any]] = []
-    n_sets = len(motion["sets"])
     for si, set_d in enumerate(motion["sets"], start=1):
         if si > 1:
             # rest between sets: legs down on the mat, then back up
