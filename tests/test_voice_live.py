@@ -82,6 +82,8 @@ def test_without_an_audio_device_live_voice_says_so_once(make_video, tmp_path) -
     process = subprocess.run([sys.executable, "-m", "formcheck", "live", "--source", str(video), "--no-window",
                               "--voice", "--out", str(tmp_path / "out")], capture_output=True, text=True,
                              timeout=120)
+    # Other warnings may come too (a loaded machine replays slower than real time): the voice's is said once.
     warnings = [line for line in process.stderr.splitlines() if line.startswith("formcheck: warning:")]
-    assert len(warnings) == 1 and "spoken cues are off" in warnings[0], (process.stderr, process.stdout)
+    voice_warnings = [line for line in warnings if "spoken cues" in line]
+    assert len(voice_warnings) == 1 and "spoken cues are off" in voice_warnings[0], (process.stderr, process.stdout)
     assert "Traceback" not in process.stderr
