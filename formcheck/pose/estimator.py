@@ -201,7 +201,7 @@ class PoseEstimator:
             with self._cond:
                 while self._pending is None and not self._stopping:
                     self._cond.wait()
-                if self._stopping:
+                if self._stopping or self._pending is None:
                     return
                 frame = self._pending
             try:
