@@ -16,7 +16,8 @@ from formcheck.synth.labels import label_movement, label_session, setup_labels
 from formcheck.synth.session import NEGATIVES, BodyInfo, PlannedRep, build_session
 
 CORPUS = Path(__file__).resolve().parent.parent / "samples" / "corpus"
-N_ITEMS = 288  # the committed corpus: python -m formcheck.synth corpus --seed 2026 --count 288
+N_ITEMS = 288  # the full draw (python -m formcheck.synth corpus --seed 2026 --count 288)
+COMMITTED_ITEMS = 154  # samples/corpus holds items 0..153 (--count 154)
 
 
 @pytest.fixture(scope="module")
@@ -386,6 +387,9 @@ def test_corpus_manifest_lists_every_video():
     assert {r["name"] for r in rows} == {p.name[: -len(".truth.json")] for p in _corpus_truths()}
     for key in ("split", "exercise", "camera_height_m", "camera_yaw_deg", "fps", "width", "height", "reps"):
         assert key in rows[0]
+    # the committed clips are exactly items 0..COMMITTED_ITEMS-1 of the master seed, with their drawn split
+    drawn = {name: item["split"] for item in corpus_items(DEFAULT_MASTER_SEED, COMMITTED_ITEMS) for name in item["names"]}
+    assert {r["name"]: r["split"] for r in rows} == drawn
 
 
 def test_sensor_noise_and_exposure_stay_in_range():

@@ -1,7 +1,7 @@
 """Command line.
 
 * ``python -m formcheck.synth --spec samples/specs.toml --out samples/`` — the hand-written sample clips;
-* ``python -m formcheck.synth corpus --seed 2026 --count 290 --out samples/corpus [--jobs 2]`` — the
+* ``python -m formcheck.synth corpus --seed 2026 --count 154 --out samples/corpus [--jobs 2]`` — the
   randomized corpus (``--only NAME`` for one clip, ``--max-frames K`` for previews, ``--skip-existing``
   to resume, ``--dry-run`` to list the clips and their estimated size without rendering);
 * ``python -m formcheck.synth manifest --out samples/corpus`` — rebuild ``manifest.csv`` from the truth files.
