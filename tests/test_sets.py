@@ -79,7 +79,7 @@ def test_onset_is_the_earliest_rep_from_which_a_signal_stays() -> None:
     assert onset([F] * 10 + [T, T], 0.75, 3) is None  # too few reps after it
     assert onset([F, T, F, T, F, T, F, T, F, T], 0.75, 3) is None  # on and off: no onset
     assert onset([F, F, F, T, F, T, T, T], 0.75, 3, first=4) == 5  # not before ``first``
-    assert onset([F, F, T, T, F, T, T, T], 0.75, 3) is None  # too often before
+    assert onset([F, F, T, T, F, T, T, T], 0.75, 3) == 2
 
 
 def test_fatigue_names_the_set_and_the_rep_the_back_started_lifting() -> None:
