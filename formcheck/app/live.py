@@ -234,9 +234,7 @@ class LiveSession:
     def write_report(self, out_dir: Path, source_name: str, complete: bool) -> tuple[dict[str, Path], dict]:
         """The same analysis as ``formcheck analyze`` on everything recorded → report files."""
         recorder = self.recorder
-        times = recorder.t_s
-        span_s = float(times[-1] - times[0]) if len(times) > 1 else 0.0
-        fps = (len(times) - 1) / span_s if span_s > 0 else 0.0
+        fps, span_s = source_rate(recorder.t_s, recorder.frame_index)
         width, height = self.frame_size or (0, 0)
         source = SourceInfo(path=source_name, fps=fps, frames=len(recorder),
                             duration_s=span_s + (1.0 / fps if fps > 0 else 0.0), width=width, height=height)
@@ -246,6 +244,17 @@ class LiveSession:
                     f"{stats.dropped} dropped to keep the feedback current"] if stats.dropped else []
         session = summarise_session(recorder, self.profile)
         return write_session_outputs(recorder, session, source, self.profile, out_dir, complete, warnings)
+
+
+def source_rate(t_s: np.ndarray, frame_index: np.ndarray) -> tuple[float, float]:
+    """The source's own frame rate and the time span (s) of a session whose processed frames had
+    times ``t_s`` and source frame numbers ``frame_index``: the source's frames between the first
+    and the last processed one over their time — not the (lower) rate the pose model kept up
+    with, which the report gives as frames analysed."""
+    if len(t_s) < 2:
+        return 0.0, 0.0
+    span_s = float(t_s[-1] - t_s[0])
+    return (float(frame_index[-1] - frame_index[0]) / span_s if span_s > 0 else 0.0), span_s
 
 
 def open_source(options: LiveOptions) -> tuple[CameraSource | ReplaySource, str]:

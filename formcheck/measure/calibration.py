@@ -6,8 +6,10 @@ it returns a :class:`Calibration` once the person has held a tabletop still for 
 tabletop appears within ``search_s`` (or the stream ends), it falls back to the stillest
 second it saw and marks the calibration not ok, with a warning for the report.
 
-Stillness is judged on key points median-filtered over 5 frames, so the window can run up
-to ~0.15 s into a movement before it is noticed; the baselines are medians and barely move.
+Stillness is judged on key points median-filtered over 5 frames, and a slow first lowering
+moves the legs too little to be noticed for about half a second, so the window leaves out the
+last ``guard_s`` of the still run (keeping at least half of ``min_still_s``): it must not reach
+into the first rep. The baselines are medians and barely move.
 """
 
 from __future__ import annotations
@@ -45,6 +47,7 @@ class CalibrationSettings:
     still_tolerance_frac: float
     tabletop_knee_deg: tuple[float, float]  # the start posture's knee range
     tabletop_hip_deg: tuple[float, float]
+    guard_s: float = 0.0  # the still run's tail left out of the window
 
     @classmethod
     def for_profile(cls, profile: ExerciseProfile | None = None) -> CalibrationSettings:
@@ -60,7 +63,8 @@ class CalibrationSettings:
             knee = (0.0, 180.0)
         hip = (p.start_hip_deg - p.calibration_hip_range_deg, p.start_hip_deg + p.calibration_hip_range_deg)
         return cls(min_still_s=p.still_min_s, max_still_s=p.still_max_s, search_s=p.calibration_search_s,
-                   still_tolerance_frac=p.still_tolerance_frac, tabletop_knee_deg=knee, tabletop_hip_deg=hip)
+                   still_tolerance_frac=p.still_tolerance_frac, tabletop_knee_deg=knee, tabletop_hip_deg=hip,
+                   guard_s=p.calibration_guard_s)
 
 
 @dataclass(frozen=True)
@@ -117,6 +121,7 @@ class Calibrator:
         self._first_t_s: float | None = None
         self.result: Calibration | None = None
         self.calibration_poses: list[Pose] = []  # the frames the calibration was taken from
+        self.buffered_poses: list[Pose] = []  # every frame of the still run (the window and its tail)
 
     def update(self, pose: Pose) -> Calibration | None:
         """Feed one frame; returns the calibration once found (and then keeps returning it)."""
@@ -187,12 +192,22 @@ class Calibrator:
 
     def _finish(self, poses: list[Pose], ok: bool) -> Calibration:
         warning = None if ok else say("warn.calibration_fallback", search_s=self.settings.search_s)
-        self.result = calibrate(poses, ok=ok, warning=warning)
-        self.calibration_poses = poses
+        window = _without_tail(poses, self.settings.guard_s, 0.5 * self.settings.min_still_s) if ok else poses
+        self.result = calibrate(window, ok=ok, warning=warning)
+        self.calibration_poses, self.buffered_poses = window, poses
         self._still.clear()
         self._recent.clear()
         self._fallback = None
         return self.result
+
+
+def _without_tail(poses: list[Pose], guard_s: float, keep_s: float) -> list[Pose]:
+    """The poses up to ``guard_s`` before the last one, but at least the first ``keep_s``."""
+    if guard_s <= 0 or len(poses) < 3:
+        return poses
+    cut_s = max(poses[-1].t_s - guard_s, poses[0].t_s + keep_s)
+    kept = [p for p in poses if p.t_s <= cut_s + 1e-9]
+    return kept if len(kept) >= 2 else poses[:2]
 
 
 def _duration_s(poses: deque[Pose] | list[Pose]) -> float:
