@@ -5,12 +5,16 @@
                             [--no-video] [--stride N] [--model PATH] [--quiet]
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound]
+    analyze / live: [--person NAME] [--no-history]   (FORMCHECK_HOME=DIR holds the history)
+    formcheck history [--person NAME] [--exercise X] [--since DATE] [--csv FILE] [--html FILE]
+                      [--forget ID | --forget-all]
 """
 
 from __future__ import annotations
 
 import argparse
 import sys
+from datetime import date
 from typing import Sequence
 
 from formcheck import __version__
@@ -67,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
                               "frames.csv, marked analysed=0); default 'auto': from the frame rate, "
                               "at most 15 analysed frames a second (30 fps -> 2, 60 fps -> 4)")
     analyze.add_argument("--quiet", action="store_true", help="no progress bar")
+    _add_history_options(analyze)
 
     live = commands.add_parser(
         "live", help="live feedback from a webcam (or a video replayed at real speed)",
@@ -87,7 +92,57 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--no-window", action="store_true",
                       help="no window (headless: servers, tests); the same processing and report")
     live.add_argument("--sound", action="store_true", help="a short sound on each new fault")
+    _add_history_options(live)
+    _add_history_parser(commands)
     return parser
+
+
+def _add_history_options(command: argparse.ArgumentParser) -> None:
+    """``--person`` and ``--no-history`` of the commands that record a session."""
+    command.add_argument("--person", metavar="NAME",
+                         help="whose session this is, for the history (default: the one local person, 'me')")
+    command.add_argument("--no-history", action="store_true",
+                         help="do not record this session in the history (kept in $FORMCHECK_HOME, else the "
+                              "platform's user data folder)")
+
+
+def _add_history_parser(commands: argparse._SubParsersAction) -> None:
+    history = commands.add_parser(
+        "history", help="the sessions recorded so far: a table, a CSV, a progress page",
+        description="The sessions analyze and live recorded (FORMCHECK_HOME=DIR holds the database, else the "
+                    "platform's user data folder): a table of them with progression advice, and on request a "
+                    "CSV with one row per session and a self-contained progress page. --forget and --forget-all "
+                    "delete sessions from the database for real (their report files stay).")
+    history.add_argument("--person", metavar="NAME", help="only this person's sessions")
+    history.add_argument("--exercise", choices=EXERCISES, help="only this exercise")
+    history.add_argument("--since", metavar="DATE", type=_date, help="only sessions filmed on or after DATE "
+                                                                     "(YYYY-MM-DD, local time)")
+    history.add_argument("--csv", metavar="FILE", help="write one row per session to FILE")
+    history.add_argument("--html", metavar="FILE", help="write the progress page to FILE (self-contained)")
+    forget = history.add_mutually_exclusive_group()
+    forget.add_argument("--forget", metavar="ID", type=_session_id,
+                        help="delete session ID (the first column of the table) from the history")
+    forget.add_argument("--forget-all", action="store_true",
+                        help="delete every session of --person NAME from the history")
+
+
+def _date(text: str) -> date:
+    """``--since``: a date like 2026-03-31."""
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date like 2026-03-31 (year-month-day), got {text!r}") from None
+
+
+def _session_id(text: str) -> int:
+    """``--forget``: a session number ≥ 1."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be a session number from 'formcheck history', got {text!r}")
+    return value
 
 
 def _camera_index(text: str) -> int:
@@ -105,16 +160,49 @@ def run_analyze(args: argparse.Namespace) -> int:
     """``formcheck analyze``: run the pipeline and say where the outputs are."""
     from formcheck.app.analyze import analyze_video
 
+    from formcheck.app.history import check_person
+
     stride = parse_stride(args.stride)
+    person = check_person(args.person)  # a bad name fails before the analysis, not after
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
                            model_path=args.model, show_progress=not args.quiet,
-                           write_video=not args.no_video, stride=stride)
+                           write_video=not args.no_video, stride=stride,
+                           person=person, history=not args.no_history)
     fps = result.frames_read / result.elapsed_s if result.elapsed_s > 0 else 0.0
     every = f", every {_ordinal(result.stride)} analysed" if result.stride > 1 else ""
     print(f"read {result.frames_read} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s{every}); "
           f"person found in {result.detection_rate:.0%} of analysed frames")
     print(summary_text(result.report))
     for path in result.outputs.values():
+        print(f"wrote {path}")
+    print_history_outcome(result.history)
+    return 0
+
+
+def print_history_outcome(outcome: object | None) -> None:
+    """How recording the session went: one line on stdout, or a warning on stderr."""
+    if outcome is None:
+        return
+    message, ok = getattr(outcome, "message", ""), getattr(outcome, "ok", False)
+    if ok:
+        print(message)
+    else:
+        print(f"formcheck: warning: {message}", file=sys.stderr)
+
+
+def run_history_command(args: argparse.Namespace) -> int:
+    """``formcheck history``: the table and advice, the files written, what was forgotten."""
+    from pathlib import Path
+
+    from formcheck.app.history.command import HistoryOptions, run_history
+
+    output = run_history(HistoryOptions(person=args.person, exercise=args.exercise, since=args.since,
+                                        csv=Path(args.csv) if args.csv else None,
+                                        html=Path(args.html) if args.html else None,
+                                        forget=args.forget, forget_all=args.forget_all))
+    for line in output.lines:
+        print(line)
+    for path in output.written:
         print(f"wrote {path}")
     return 0
 
@@ -127,10 +215,13 @@ def run_live_command(args: argparse.Namespace) -> int:
     from formcheck.app.live import LiveOptions, run_live
     from formcheck.app.analyze import NoPersonError
 
+    from formcheck.app.history import check_person
+
     options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
                           exercise=args.exercise, out_dir=Path(args.out) if args.out else None,
                           model_path=Path(args.model) if args.model else None,
-                          window=not args.no_window, sound=args.sound)
+                          window=not args.no_window, sound=args.sound,
+                          person=check_person(args.person), history=not args.no_history)
     try:
         result = run_live(options)
     except KeyboardInterrupt:  # before the session started (loading the model): nothing recorded
@@ -146,6 +237,7 @@ def run_live_command(args: argparse.Namespace) -> int:
         print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
+    print_history_outcome(result.history)
     if not result.outputs:
         print("no frames were processed, so no report was written")
     if result.error:
@@ -185,6 +277,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
+        if args.command == "history":
+            return run_history_command(args)
         return run_live_command(args) if args.command == "live" else run_analyze(args)
     except FormcheckError as exc:
         print(f"formcheck: error: {exc}", file=sys.stderr)

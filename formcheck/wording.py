@@ -112,6 +112,41 @@ ENGLISH: Mapping[str, str] = {
     "warn.calibration_overlap": "the calibration (imprint) window {start_s:.1f}–{end_s:.1f} s reaches "
                                 "{overlap_s:.1f} s into rep {rep}, so its baselines include the start of that "
                                 "movement — lie still in tabletop for 2 s before the first rep",
+    # the session history
+    "history.recorded": "history: recorded as session {id} ({person}, {exercise}, sets: {sets}){replaced} — "
+                        "'formcheck history' lists the sessions",
+    "history.skipped": "history: not recorded — no reps were counted in this session",
+    "history.recorded.replaced": ", replacing the earlier record of this video",
+    "history.problem.damaged": "the session history {path} is damaged ({reason})",
+    "history.problem.busy": "the session history {path} stayed busy for {wait_s:.0f} s (another formcheck was "
+                            "writing to it)",
+    "history.problem.unwritable": "the session history folder {folder} cannot be used ({reason})",
+    "history.problem.newer": "the session history {path} was written by a newer formcheck ({reason})",
+    "history.fix.damaged": "move that file away (formcheck then starts a new history) or set FORMCHECK_HOME "
+                           "to another folder",
+    "history.fix.busy": "try again when the other formcheck has finished",
+    "history.fix.unwritable": "set FORMCHECK_HOME to a folder you can write, or use --no-history",
+    "history.fix.newer": "update formcheck, or set FORMCHECK_HOME to another folder",
+    "progress.next": "{person}: the last {count} {exercise} sessions were clean at full depth and a slow tempo "
+                     "— move on to {next} ({description}).",
+    "progress.top": "{person}: the last {count} {exercise} sessions were clean at full depth and a slow tempo — "
+                    "this is the top progression: keep to 3 sets of 10–12 slow reps.",
+    "progress.not_yet": "{person}: {ready} of the last {count} {exercise} sessions were clean at full depth and a "
+                        "slow tempo; {needed} in a row earn the next progression.",
+    "progress.end_range.worse": "{leg}: the end range got worse — the back now stays down only to {latest:.0f} cm "
+                                "above the floor, against {earlier:.0f} cm before; ease off for a few sessions "
+                                "and stop above that height.",
+    "progress.end_range.better": "{leg}: the end range improved — the back now stays down to {latest:.0f} cm "
+                                 "above the floor, against {earlier:.0f} cm before.",
+    "progress.frequency.none": "No session in the last {days} days; the prescription is {low}–{high} a week.",
+    "progress.frequency.low": "{per_week:.1f} sessions a week over the last {days} days; the prescription is "
+                              "{low}–{high}.",
+    "progress.frequency.high": "{per_week:.1f} sessions a week over the last {days} days — more than the "
+                               "{low}–{high} prescribed: rest days let the muscles adapt.",
+    "progress.frequency.ok": "{per_week:.1f} sessions a week over the last {days} days, as prescribed "
+                             "({low}–{high}).",
+    "history.not_recorded": "{problem}, so this session was not recorded; the report was written — {fix}",
+    "history.cannot_use": "{problem} — {fix}",
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}

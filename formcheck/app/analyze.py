@@ -19,6 +19,7 @@ from formcheck.analysis.session import summarise_session
 from formcheck.app.result import AnalysisResult
 from formcheck.app.outputs import default_out_dir, prepare_out_dir, write_session_outputs
 from formcheck.app.annotate import annotate_outputs
+from formcheck.app.history.record import record_session
 from formcheck.errors import FormcheckError
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.io.workers import Prefetcher
@@ -47,7 +48,7 @@ class NoPersonError(FormcheckError):
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
                   exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
                   show_progress: bool = True, write_video: bool = True,
-                  stride: int | None = None) -> AnalysisResult:
+                  stride: int | None = None, person: str | None = None, history: bool = False) -> AnalysisResult:
     """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``,
     then (second pass, :mod:`formcheck.annotate`) annotated.mp4 unless ``write_video`` is False,
     and the fault stills into report.html.
@@ -56,6 +57,10 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     N runs the model on every Nth frame (reps and faults come from those); frames.csv still
     has a row for every frame, the others interpolated in time (``analysed`` 0). None picks
     the stride from the frame rate (:func:`formcheck.stride.default_stride`).
+
+    ``history`` True records the finished session in the history for ``person`` (default: the
+    one local person; see :func:`formcheck.app.history.record_session`) before the video pass;
+    how that went is ``result.history`` (a problem with the history never fails the analysis).
 
     Raises:
         VideoError, ModelError, OutputError, ValueError (unknown exercise, stride < 1): bad input.
@@ -105,6 +110,9 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
+    if history:
+        result.history = record_session(result.report, person, kind="analyze", video=video_path,
+                                        report_dir=result.out_dir)
     annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
     return result
 

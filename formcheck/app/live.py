@@ -29,6 +29,7 @@ from formcheck.core.pose import Pose
 from formcheck.app.live_feedback import LiveFeedback, process_frame
 from formcheck.render.annotator import Annotator
 from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX
+from formcheck.app.history.record import record_session
 from formcheck.app.outputs import prepare_out_dir, write_session_outputs
 from formcheck.analysis.session import summarise_session
 from formcheck.pose.estimator import PoseEstimator
@@ -67,6 +68,8 @@ class LiveOptions:
     model_path: Path | None = None
     window: bool = True
     sound: bool = False
+    person: str | None = None  # whose session, for the history (None: the one local person)
+    history: bool = False  # record the session in the history when its report is written
 
 
 @dataclass
@@ -100,6 +103,7 @@ class LiveResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     recorder: MeasureRecorder | None = None  # every processed frame (``t_s``, ``xy_px``, segments)
+    history: Any = None  # how recording the session went (app.history.RecordOutcome), None when not asked
 
 
 class _InterruptFlag:
@@ -274,6 +278,7 @@ def run_live(options: LiveOptions) -> LiveResult:
     if options.window:
         check_display()
     source, source_name = open_source(options)
+    started = datetime.now().astimezone()  # a camera session was filmed now
     display: Display | None = None
     sound: SoundCue | None = None
     try:
@@ -291,6 +296,10 @@ def run_live(options: LiveOptions) -> LiveResult:
             result.complete = result.ended_by in ("quit", "end of source")
             if len(session.recorder):
                 result.outputs, result.report = session.write_report(out_dir, source_name, result.complete)
+                if options.history:
+                    result.history = record_session(result.report, options.person, kind="live",
+                                                    video=options.source, report_dir=out_dir,
+                                                    filmed_at=None if options.source is not None else started)
     finally:
         source.close()  # also when the output folder, the window or the model failed first
         if display is not None:

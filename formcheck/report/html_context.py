@@ -53,7 +53,8 @@ def fault_hex(code: Any) -> str:
 
 def css_colours() -> dict[str, str]:
     """The palette colours the stylesheet uses, as CSS custom properties (name → hex)."""
-    return {"bad": hex_colour(DEFAULT_PALETTE.bad)}  # a rep with a fault: the red edge of its row
+    return {"bad": hex_colour(DEFAULT_PALETTE.bad),  # a rep with a fault: the red edge of its row
+            "ok": hex_colour(DEFAULT_PALETTE.ok)}  # a target band
 
 
 def all_faults(report: Mapping[str, Any]) -> list[dict[str, Any]]:

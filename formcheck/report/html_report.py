@@ -20,9 +20,15 @@ from formcheck.core.series import MeasureSeries
 from formcheck.io.atomic import AtomicTextFile
 from formcheck.report.html_context import page_context, still_key
 
-__all__ = ["render_report_html", "still_key", "write_report_html"]
+__all__ = ["compact", "render_report_html", "still_key", "template_environment", "write_report_html"]
 
 _BETWEEN_TAGS = re.compile(r">\n\s*<")
+
+
+def compact(page: str) -> str:
+    """``page`` without the line breaks the templates put between two tags (a break inside escaped
+    text cannot match: its ``<`` and ``>`` are entities)."""
+    return _BETWEEN_TAGS.sub("><", page)
 
 
 def _px(value: float) -> str:
@@ -31,8 +37,9 @@ def _px(value: float) -> str:
 
 
 @functools.cache
-def _environment() -> jinja2.Environment:
-    """The template environment: package templates, autoescape everywhere, unknown names an error."""
+def template_environment() -> jinja2.Environment:
+    """The template environment of formcheck's pages: package templates, autoescape everywhere,
+    unknown names an error."""
     environment = jinja2.Environment(loader=jinja2.PackageLoader("formcheck.report", "templates"),
                                      autoescape=True, undefined=jinja2.StrictUndefined,
                                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True)
@@ -50,8 +57,8 @@ def render_report_html(report: Mapping[str, Any], series: MeasureSeries,
     """
     source = report.get("source", {}) or {}
     name = os.path.basename(str(source.get("path", ""))) or "session"
-    page = _environment().get_template("report.html.j2").render(page_context(report, series, stills, name))
-    return _BETWEEN_TAGS.sub("><", page)
+    page = template_environment().get_template("report.html.j2").render(page_context(report, series, stills, name))
+    return compact(page)
 
 
 def write_report_html(path: str | os.PathLike[str], report: Mapping[str, Any], series: MeasureSeries,
