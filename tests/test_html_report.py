@@ -119,13 +119,14 @@ def _parse(page: str) -> _Tags:
     return parser
 
 
-def _assert_self_contained(page: str) -> None:
+def _assert_self_contained(page: str, local: tuple[str, ...] = ("annotated.mp4",)) -> None:
+    """No network, no script; every link an anchor, a data URI or one of the ``local`` files beside it."""
     assert "http://" not in page and "https://" not in page
     assert "<script" not in page and "<link" not in page and "@import" not in page
     for tag, attrs in _parse(page).starts:
         for name in ("src", "href"):
             value = attrs.get(name)
-            assert value is None or value.startswith(("data:", "#")), f"<{tag} {name}={value!r}>"
+            assert value is None or value.startswith(("data:", "#")) or value in local, f"<{tag} {name}={value!r}>"
 
 
 def test_page_is_self_contained_and_well_formed() -> None:
@@ -162,7 +163,7 @@ def test_summary_advice_and_warnings() -> None:
 
 def test_one_svg_per_plot_with_band_threshold_reps_and_faults() -> None:
     page = render_report_html(_report(), _series())
-    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    svgs = re.findall(r'<svg class="plot" .*?</svg>', page, flags=re.S)  # the plots over time (not the charts)
     assert len(svgs) == 3
     knee, heel, lumbar = svgs
     for svg in svgs:
@@ -292,7 +293,7 @@ def test_real_report(real_analysis: Any, tmp_path: Path) -> None:
     _assert_self_contained(page)
     body = page.split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr") == len(report["reps"])
-    assert len(re.findall(r"<svg", page)) == 3
+    assert len(re.findall(r'<svg class="plot" ', page)) == 3 and page.count('<svg class="plot chart"') == 1
     assert page.count("data:image/jpeg;base64,") == sum(len(r["faults"]) for r in report["reps"])
 
 

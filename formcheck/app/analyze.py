@@ -26,6 +26,7 @@ from formcheck.io.workers import Prefetcher
 from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.app.progress import ProgressBar
 from formcheck.measure.recorder import MeasureRecorder
+from formcheck.report.html_report import write_report_html
 from formcheck.report.json_report import SourceInfo
 from formcheck.measure.stride import check_stride, default_stride, expand_frame_table
 from formcheck.io.sources import VideoFileSource, fit_within
@@ -114,6 +115,8 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
         result.history = record_session(result.report, person, kind="analyze", video=video_path,
                                         report_dir=result.out_dir)
     annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
+    if "annotated_video" in result.outputs and result.session is not None:  # the page links the video now
+        write_report_html(result.outputs["report_html"], result.report, result.session.series, result.stills)
     return result
 
 
