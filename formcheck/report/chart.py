@@ -15,7 +15,7 @@ from typing import Sequence
 from formcheck.report.svg_plot import Box, Tick, nice_ticks
 
 CHART_WIDTH, CHART_HEIGHT = 960, 240
-MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 16, 16, 40
+MARGIN_LEFT, MARGIN_RIGHT, MARGIN_TOP, MARGIN_BOTTOM = 56, 132, 16, 40  # guide labels sit in the right margin
 MAX_X_LABELS = 14
 
 
