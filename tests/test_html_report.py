@@ -291,7 +291,7 @@ def test_real_report(real_analysis: Any, tmp_path: Path) -> None:
     write_report_html(path, report, series, _fault_stills(report))
     page = path.read_text(encoding="utf-8")
     _assert_self_contained(page)
-    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    body = page.split('<table class="reps">')[1].split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr") == len(report["reps"])
     assert len(re.findall(r'<svg class="plot" ', page)) == 3 and page.count('<svg class="plot chart"') == 1
     assert page.count("data:image/jpeg;base64,") == sum(len(r["faults"]) for r in report["reps"])
@@ -323,7 +323,7 @@ def test_chromium_renders_plots_and_stills(real_analysis: Any, tmp_path: Path) -
     report, series = real_analysis.report, real_analysis.session.series
     html_path = tmp_path / "report.html"
     write_report_html(html_path, report, series, _fault_stills(report))
-    image, log = _screenshot(html_path, tmp_path)
+    image, log = _screenshot(html_path, tmp_path, size="1280,5200")  # the whole page, the stills at its end
     assert image.shape[1] == 1280
     assert "CONSOLE" not in log and "Uncaught" not in log
     # The plot lines (left knee / heel, right knee / heel, lumbar lift) and the fault markers.
