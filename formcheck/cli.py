@@ -217,7 +217,8 @@ def run_live_command(args: argparse.Namespace) -> int:
 
     from formcheck.app.history import check_person
 
-    options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
+    options = LiveOptions(camera=args.camera if args.camera is not None else 0,
+                          source=Path(args.source) if args.source else None,
                           exercise=args.exercise, out_dir=Path(args.out) if args.out else None,
                           model_path=Path(args.model) if args.model else None,
                           window=not args.no_window, sound=args.sound,

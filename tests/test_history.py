@@ -8,7 +8,6 @@ from __future__ import annotations
 import concurrent.futures
 import csv
 import sqlite3
-import subprocess
 from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any, Sequence
@@ -77,7 +76,8 @@ def test_an_older_database_is_migrated_and_keeps_its_rows(tmp_path: Path) -> Non
         store.run(lambda c: c.execute("INSERT INTO notes (text) VALUES (?)", ("kept",)))
     with HistoryStore.open(path, migrations=second) as store:
         assert schema_version(store.connection) == 2
-        assert store.run(lambda c: c.execute("SELECT text, person FROM notes").fetchall(), write=False) == [("kept", "me")]
+        rows = store.run(lambda c: c.execute("SELECT text, person FROM notes").fetchall(), write=False)
+        assert rows == [("kept", "me")]
 
 
 def test_a_failing_migration_leaves_the_database_at_its_version(tmp_path: Path) -> None:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import os
 import shutil
 import signal
@@ -69,6 +70,8 @@ def test_replayed_session_reports_the_same_reps_and_faults_as_the_truth(swinging
     assert report["source"]["fps"] == pytest.approx(30.0, rel=0.01)  # the file's rate, not the model's
     assert (out / "report.html").is_file()
     assert "reps: left 3, right 2" in result.stdout and "session ended: end of source" in result.stdout
+    # recorded in the history (the test's FORMCHECK_HOME), dated by the replayed file
+    assert re.search(r"^history: recorded as session \d+ \(me, heel-tap, sets: 1\)", result.stdout, re.MULTILINE)
 
 
 def test_sigint_halfway_saves_an_incomplete_report(tmp_path) -> None:

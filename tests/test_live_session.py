@@ -97,6 +97,12 @@ def test_camera_failing_mid_session_keeps_what_was_recorded(unplugged_camera, tm
     assert 119 <= stats.processed + stats.dropped <= 120  # one may be in flight when the camera fails
     assert stats.dropped > 0 and all(latency >= 30.0 for latency in stats.latency_ms)
     assert report["calibration"]["ok"]  # the still tabletop was calibrated on
+    assert result.history is None  # not asked to record
+
+
+def test_a_live_session_without_reps_is_not_recorded(unplugged_camera, tmp_path) -> None:
+    result = run_live(LiveOptions(camera=0, out_dir=tmp_path / "out", window=False, history=True, person="Ann"))
+    assert result.history is not None and result.history.status == "skipped" and result.history.ok
 
 
 def test_cli_says_one_sentence_and_exits_non_zero_when_the_camera_fails(unplugged_camera, tmp_path,

@@ -171,7 +171,8 @@ def test_a_still_enlarges_when_clicked_in_chromium(tmp_path: Path) -> None:
     shot = tmp_path / "zoom.png"
     subprocess.run([str(CHROMIUM), "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                     "--disable-background-networking", f"--user-data-dir={tmp_path / 'zoom-profile'}",
-                    f"--screenshot={shot}", "--window-size=1280,900", target.resolve().as_uri() + "#still-rep2-arching"],
+                    f"--screenshot={shot}", "--window-size=1280,900",
+                    target.resolve().as_uri() + "#still-rep2-arching"],
                    capture_output=True, timeout=120, check=False)
     zoomed = cv2.imread(str(shot))
     assert zoomed is not None

@@ -61,7 +61,8 @@ def test_a_rest_counts_from_the_end_of_every_earlier_rep() -> None:
 
 def test_set_entry_counts_reps_per_leg_clean_reps_and_faults() -> None:
     reps = session([0.0, 7.0, 14.0, 21.0, 50.0, 57.0])
-    faults: list[list[Fault]] = [[], [fault("arching")], [fault("arching"), fault("swinging")], [], [], [fault("tabletop_lost")]]
+    faults: list[list[Fault]] = [[], [fault("arching")], [fault("arching"), fault("swinging")], [], [],
+                                 [fault("tabletop_lost")]]
     sets = split_sets(reps, 15.0)
     first, second = (set_entry(s, reps, faults) for s in sets)
     assert first == {"index": 1, "start_s": 0.0, "end_s": 27.0, "reps": {"left": 2, "right": 2, "both": 0},

@@ -131,7 +131,8 @@ def calibration_overlap(calibration: Calibration | None, reps: Sequence[Rep]) ->
     return None
 
 
-def sets_entry(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]], profile: ExerciseProfile) -> list[dict[str, Any]]:
+def sets_entry(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
+               profile: ExerciseProfile) -> list[dict[str, Any]]:
     """``sets``: the session's sets (a rest of ``profile.set_rest_s`` between reps ends one), each
     with :func:`~formcheck.analysis.sets.set_entry`'s keys and its ``fatigue`` findings."""
     entries = []

@@ -21,7 +21,7 @@ def leg_name(leg: str) -> str:
 def end_range_trend(sessions: Sequence[StoredSession], leg: str) -> tuple[float, float] | None:
     """(earlier, latest) mean end range (cm) of ``leg``: the last ``k`` sessions against the ``k``
     before them, ``k`` up to 3 and at most half the sessions with a value; None with fewer than 2."""
-    values = [s.legs[leg].end_range_cm for s in sessions if leg in s.legs and s.legs[leg].end_range_cm is not None]
+    values = [v for s in sessions if leg in s.legs and (v := s.legs[leg].end_range_cm) is not None]
     k = min(3, len(values) // 2)
     if k == 0:
         return None

@@ -58,7 +58,8 @@ _SELECT_SESSIONS = (
     "AND (?4 IS NULL OR id = ?4) ORDER BY filmed_at, id")
 
 
-def _read(connection: sqlite3.Connection, selection: SessionFilter, session_id: int | None = None) -> list[StoredSession]:
+def _read(connection: sqlite3.Connection, selection: SessionFilter,
+          session_id: int | None = None) -> list[StoredSession]:
     since = (iso_utc(datetime.combine(selection.since, time()).astimezone())
              if selection.since is not None else None)
     rows = connection.execute(_SELECT_SESSIONS, (selection.person, selection.exercise, since, session_id)).fetchall()

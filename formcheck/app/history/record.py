@@ -90,6 +90,8 @@ def _legs(report: Mapping[str, Any]) -> tuple[LegRecord, ...]:
         if not mine:
             continue
         arched = ranges.get(leg) or {}
+        end_cm: float | None
+        kind: str | None
         if isinstance(arched.get("heel_height_cm"), (int, float)):
             end_cm, kind = float(arched["heel_height_cm"]), "arched"
         else:
@@ -163,8 +165,9 @@ def insert_session(connection: sqlite3.Connection, record: SessionRecord) -> tup
 @dataclass(frozen=True)
 class RecordOutcome:
     """How recording went: ``status`` is ``recorded``, ``replaced`` (an earlier record of the same
-    video), ``skipped`` (no reps were counted: nothing to record), or a :class:`~formcheck.app.history.store.HistoryError` kind (``damaged``, ``busy``,
-    ``unwritable``, ``newer``); ``message`` is the one sentence to show."""
+    video), ``skipped`` (no reps were counted: nothing to record), or a
+    :class:`~formcheck.app.history.store.HistoryError` kind (``damaged``, ``busy``, ``unwritable``,
+    ``newer``); ``message`` is the one sentence to show."""
 
     status: str
     path: Path
