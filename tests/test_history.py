@@ -356,3 +356,11 @@ def test_sessions_a_week_against_the_prescription(tmp_path: Path) -> None:
     assert any(", as prescribed (3–4)" in a for a in progression_advice(ok, HEEL_TAP, today=date(2026, 3, 9)))
     assert any(a.startswith("No session in the last")
                for a in progression_advice(ok, HEEL_TAP, today=date(2026, 6, 1)))
+
+
+@pytest.mark.parametrize("name, fragment", [("  ", "--person needs a name"), ("a\nb", "control characters"),
+                                            ("x" * 81, "at most 80")])
+def test_a_bad_person_fails_before_the_analysis(name: str, fragment: str, capsys: pytest.CaptureFixture[str]) -> None:
+    assert cli.main(["analyze", "no-such-video.mp4", "--person", name]) == 2
+    err = capsys.readouterr().err
+    assert fragment in err and "no-such-video" not in err  # checked before the video is opened
