@@ -131,4 +131,4 @@ def test_a_damaged_history_costs_the_recording_not_the_analysis(sessions: dict[s
     assert "is damaged" in lines[0] and "the report was written" in lines[0] and "Traceback" not in run.stderr
     skipped = formcheck("analyze", str(clip), "--out", str(tmp_path / "out2"), "--no-video", "--quiet",
                         "--no-history", home=home)
-    assert skipped.returncode == 0 and skipped.stderr == "" and "history" not in skipped.stdout
+    assert skipped.returncode == 0 and skipped.stderr == "" and "history:" not in skipped.stdout
