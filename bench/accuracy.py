@@ -1,7 +1,7 @@
 """Accuracy: ``formcheck analyze`` over every clip in samples/, compared with the truth.
 
     python bench/accuracy.py [--samples DIR] [--clip NAME ...] [--json OUT] [--min-detection 0.98]
-                             [--stride N|auto]
+                             [--stride N|auto] [--no-video] [--check-golden] [--write-golden [PATH]]
 
 For each ``<clip>.mp4`` with a ``<clip>.truth.json`` beside it (schema: docs/truth.md)
 the whole analysis runs (:func:`formcheck.pipeline.analyze_video`, the clip's exercise
@@ -29,6 +29,11 @@ cm), lumbar-lift r and MAE (cm) against the true gap above the
 imprint, and per fault code tp/fp/fn per rep; then fault precision and recall pooled
 over all clips. Exits 1 when a clip cannot be processed, 3 when ``--min-detection`` is
 given and a side-view clip is below it.
+
+``--check-golden`` compares the per-clip figures with the committed golden
+(``bench/golden/samples.json``, tolerances in ``bench/regression.py``) and exits 4 when one got
+worse; ``--write-golden`` writes the figures of this run as the new golden (run it at the
+golden's stride, ``--stride auto``, after a change that deliberately moves the figures).
 """
 
 from __future__ import annotations
@@ -50,6 +55,8 @@ sys.path.insert(0, str(REPO / "bench"))
 
 from formcheck.errors import FormcheckError  # noqa: E402
 from formcheck.app.analyze import analyze_video  # noqa: E402
+from formcheck.io.atomic import AtomicTextFile  # noqa: E402
+from regression import GOLDEN_PATH, clip_figures, golden_document, load_golden, regressions  # noqa: E402
 from truth_compare import FAULT_CODES, analysis_metrics, pooled_faults  # noqa: E402
 from formcheck.measure.geometry import joint_angle_deg  # noqa: E402
 
@@ -137,13 +144,34 @@ def load_truth(path: Path) -> tuple[dict[str, Any], np.ndarray]:
     return doc, xy
 
 
-def run_clip(video: Path, truth_path: Path, stride: int | None = 1) -> ClipRun:
-    """Run ``formcheck analyze`` (the whole pipeline) over ``video`` and align it with the truth
-    (every frame, as frames.csv has them: analysed or interpolated)."""
+def sample_truths(samples: Path, clips: list[str] | tuple[str, ...] = ()) -> list[Path]:
+    """The ``*.truth.json`` files of ``samples`` (only those of ``clips``, when given), sorted."""
+    truths = sorted(samples.glob("*.truth.json"))
+    return [t for t in truths if t.name.removesuffix(".truth.json") in clips] if clips else truths
+
+
+def video_of(truth_path: Path) -> Path:
+    """The clip a truth file describes (its ``clip.video``, beside it)."""
+    return truth_path.with_name(json.loads(truth_path.read_text())["clip"]["video"])
+
+
+def parse_stride(text: str) -> int | None:
+    """``auto`` → None (analyze's default from the frame rate), else a whole number ≥ 1."""
+    if text.strip().lower() == "auto":
+        return None
+    if text.isdigit() and int(text) >= 1:
+        return int(text)
+    raise ValueError(f"--stride must be a whole number of frames, at least 1, or 'auto' (got {text!r})")
+
+
+def run_clip(video: Path, truth_path: Path, stride: int | None = 1, write_video: bool = True) -> ClipRun:
+    """Run ``formcheck analyze`` (the whole pipeline; the annotated video unless ``write_video``
+    is False, which changes no figure) over ``video`` and align it with the truth (every
+    frame, as frames.csv has them: analysed or interpolated)."""
     truth, truth_xy = load_truth(truth_path)
     with tempfile.TemporaryDirectory() as out:
         result = analyze_video(video, out, exercise=truth["clip"]["exercise"], show_progress=False,
-                               stride=stride)
+                               stride=stride, write_video=write_video)
     frames, session = result.frames, result.session
     assert frames is not None and session is not None
     times, xys = frames.series.t_s.copy(), frames.xy_px
@@ -156,6 +184,11 @@ def run_clip(video: Path, truth_path: Path, stride: int | None = 1) -> ClipRun:
         raise RuntimeError(f"{video.name}: frame times differ from the truth by more than half a frame")
     return ClipRun(video.stem, truth, times, found, xys, truth_xy, result.elapsed_s,
                    analysis=analysis_metrics(truth, result.report, frames.series))
+
+
+def golden_figures(runs: list[ClipRun]) -> dict[str, dict[str, float]]:
+    """Per clip, the figures the golden keeps (``bench/regression.py``)."""
+    return {run.name: clip_figures(run.analysis, detection_rate(run)) for run in runs if run.analysis is not None}
 
 
 def pooled(runs: list[ClipRun]) -> ClipRun:
@@ -245,7 +278,8 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
     print(f"  leg facing the camera {near_ok:.0f}/{near_all:.0f}; far leg and both legs together "
           f"{t_ok - near_ok:.0f}/{t_all - near_all:.0f}")
     pooled_numbers: dict[str, Any] = {"rep_count_exact_clips": exact, "clips": len(rows),
-                                      "t_mean_s": t_mean, "t_max_s": t_max, "t_within_target": t_ok / max(t_all, 1)}
+                                      "t_mean_s": t_mean, "t_max_s": t_max, "t_within_target": t_ok / max(t_all, 1),
+                                      "t_ok": t_ok, "t_all": t_all}
     for code, counts in totals.items():
         print(f"{code:14s} precision {counts.precision:.2f}  recall {counts.recall:.2f}  "
               f"(tp {counts.tp}, fp {counts.fp}, fn {counts.fn})")
@@ -271,25 +305,27 @@ def main(argv: list[str] | None = None) -> int:
                    help="run the model on every Nth frame, or 'auto' for analyze's default (default: 1)")
     p.add_argument("--min-detection", type=float, default=None,
                    help="exit 3 when a side-view clip's detection rate is below this")
+    p.add_argument("--no-video", action="store_true", help="no annotated video (no figure depends on it)")
+    p.add_argument("--check-golden", action="store_true",
+                   help=f"exit 4 when a figure is worse than the golden ({GOLDEN_PATH.relative_to(REPO)})")
+    p.add_argument("--write-golden", type=Path, nargs="?", const=GOLDEN_PATH, default=None, metavar="PATH",
+                   help="write this run's per-clip figures as the golden (default path: the committed one)")
     args = p.parse_args(argv)
-    if args.stride.strip().lower() == "auto":
-        stride = None
-    elif args.stride.isdigit() and int(args.stride) >= 1:
-        stride = int(args.stride)
-    else:
-        p.error(f"--stride must be a whole number of frames, at least 1, or 'auto' (got {args.stride!r})")
-    truths = sorted(args.samples.glob("*.truth.json"))
-    if args.clip:
-        truths = [t for t in truths if t.name.removesuffix(".truth.json") in args.clip]
+    try:
+        stride = parse_stride(args.stride)
+    except ValueError as exc:
+        p.error(str(exc))
+    truths = sample_truths(args.samples, args.clip)
     if not truths:
         print(f"error: no *.truth.json in {args.samples}", file=sys.stderr)
         return 1
+    if args.write_golden == GOLDEN_PATH and args.clip:
+        p.error("the committed golden needs every sample (no --clip; or give --write-golden a PATH)")
     runs, failed = [], []
     for truth_path in truths:
-        doc = json.loads(truth_path.read_text())
-        video = truth_path.with_name(doc["clip"]["video"])
+        video = video_of(truth_path)
         try:
-            run = run_clip(video, truth_path, stride)
+            run = run_clip(video, truth_path, stride, write_video=not args.no_video)
         except (FormcheckError, RuntimeError, OSError, ValueError) as exc:
             print(f"error: {truth_path.name}: {exc}", file=sys.stderr)
             failed.append(truth_path.name)
@@ -308,12 +344,39 @@ def main(argv: list[str] | None = None) -> int:
     if failed:
         print(f"error: {len(failed)} clip(s) could not be processed: {', '.join(failed)}", file=sys.stderr)
         return 1
+    figures = golden_figures(runs)
+    if args.write_golden is not None:
+        document = golden_document(args.stride.strip().lower(), figures, _finite(pooled_numbers))
+        with AtomicTextFile(args.write_golden) as handle:
+            handle.write(json.dumps(document, indent=2, allow_nan=False) + "\n")
+        print(f"golden written: {args.write_golden}", file=sys.stderr)
+    if args.check_golden:
+        golden = load_golden()
+        if args.clip:
+            golden["clips"] = {name: values for name, values in golden["clips"].items() if name in figures}
+        if golden["stride"] != args.stride.strip().lower():
+            p.error(f"the golden is at --stride {golden['stride']}; check it at that stride")
+        worse = regressions(golden, figures)
+        for line in worse:
+            print(f"worse than the golden: {line}", file=sys.stderr)
+        if worse:
+            return 4
+        print("no figure is worse than the golden", file=sys.stderr)
     if args.min_detection is not None:
         low = [r.name for r in runs if r.side_view and detection_rate(r) < args.min_detection]
         if low:
             print(f"error: detection below {args.min_detection:.2f} in side-view clip(s): {', '.join(low)}", file=sys.stderr)
             return 3
     return 0
+
+
+def _finite(value: Any) -> Any:
+    """``value`` with NaN and infinities as None (strict JSON)."""
+    if isinstance(value, dict):
+        return {key: _finite(item) for key, item in value.items()}
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    return value
 
 
 if __name__ == "__main__":

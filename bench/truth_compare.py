@@ -116,6 +116,13 @@ def knee_angle_errors_deg(truth: dict[str, Any], series: Any, legs: tuple[str, .
     return values[np.isfinite(values)]
 
 
+def true_lift_range_cm(truth: dict[str, Any]) -> float:
+    """How far the true lumbar gap moves over the clip (cm): a lift correlation means
+    something only where it moves well beyond the measurement noise."""
+    gap = truth_column(truth, "lumbar_gap_cm")
+    return float(np.nanmax(gap) - np.nanmin(gap)) if np.isfinite(gap).any() else math.nan
+
+
 def lumbar_tracking(truth: dict[str, Any], series: Any) -> tuple[float, float]:
     """(Pearson r, mean |error| cm) of lumbar lift vs the true gap above its imprint value."""
     true_gap = truth_column(truth, "lumbar_gap_cm")
@@ -169,6 +176,7 @@ def analysis_metrics(truth: dict[str, Any], report: dict[str, Any], series: Any)
         "knee far": float(np.mean(knee_angle_errors_deg(truth, series, (far,)))),
         "lift r": lift_r,
         "lift mae": lift_mae,
+        "lift range": true_lift_range_cm(truth),
         # the report says whether this camera view lets it judge the lower back at all
         "back judged": float(bool(report.get("view", {}).get("trust", {}).get("lumbar", True))),
     }

@@ -69,3 +69,26 @@ def test_no_player_warns_once_at_start(tmp_path) -> None:
         sound.cue("arching")
         assert sound.mode == "off"
     assert len(warnings) == 1 and "no audio player" in warnings[0]
+
+
+def test_a_burst_of_cues_never_waits_and_extra_ones_are_dropped(tmp_path) -> None:
+    warnings: list[str] = []
+    with SoundCue(fake_player(tmp_path, 0, delay_s=0.3), warn=warnings.append, bell_ok=False) as sound:
+        started = time.monotonic()
+        for _ in range(10):
+            sound.cue("swinging")
+        assert time.monotonic() - started < 0.1
+        assert wait_for(lambda: sound.played == 3)  # the one playing and the two waiting
+        time.sleep(0.5)
+        assert sound.played == 3
+    assert warnings == []
+
+
+def test_close_while_a_cue_plays_returns_within_its_timeout(tmp_path) -> None:
+    sound = SoundCue(fake_player(tmp_path, 0, delay_s=2.0), warn=lambda text: None, bell_ok=False)
+    sound.cue("arching")
+    sound.cue("arching")
+    time.sleep(0.2)
+    started = time.monotonic()
+    sound.close(timeout_s=0.5)
+    assert time.monotonic() - started < 1.5

@@ -84,14 +84,20 @@ def test_file_appears_only_on_close(tmp_path: Path) -> None:
     assert path.exists() and not sink.part_path.exists()
 
 
-def test_interrupted_run_keeps_a_playable_file(tmp_path: Path) -> None:
+@pytest.mark.parametrize("error", [KeyboardInterrupt, ValueError])
+def test_an_interrupted_block_leaves_the_previous_file_intact(tmp_path: Path, error: type[BaseException]) -> None:
     path = tmp_path / "annotated.mp4"
-    with pytest.raises(KeyboardInterrupt):
+    with VideoSink(path, 30.0, (64, 48)) as sink:
+        for i in range(3):
+            sink.write(_frame(i, 64, 48))
+    before = path.read_bytes()
+    with pytest.raises(error):
         with VideoSink(path, 30.0, (64, 48)) as sink:
             for i in range(4):
                 sink.write(_frame(i, 64, 48))
-            raise KeyboardInterrupt
-    assert len(list(VideoFileSource(path))) == 4
+            raise error
+    assert path.read_bytes() == before and len(list(VideoFileSource(path))) == 3
+    assert [p.name for p in tmp_path.iterdir()] == ["annotated.mp4"]  # no temporary file left
 
 
 @pytest.mark.parametrize("encoders", [("ffmpeg-h264",), ("opencv-mp4v",)])

@@ -23,12 +23,10 @@ video and leaves the report files as they were.
 from __future__ import annotations
 
 import math
-import queue
-import threading
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Sequence
 
 import numpy as np
 
@@ -43,6 +41,7 @@ from formcheck.report.json_report import write_report_json
 from formcheck.core.stages import StageTimer
 from formcheck.io.sources import VideoFileSource, fit_within
 from formcheck.io.video_sink import ENCODERS, VideoSink
+from formcheck.io.workers import Worker
 from formcheck.render.stills import jpeg_still
 from formcheck.render.timeline import FaultMoment, OverlayTimeline, fault_moments
 
@@ -57,72 +56,39 @@ FALLBACK_FPS = 30.0
 
 
 class _QueuedWriter:
-    """Feeds a :class:`VideoSink` from a worker thread through a bounded queue, so the
-    next frame is drawn while the previous one is encoded; time spent writing goes to
-    the ``write_video`` stage."""
-
-    _DONE = object()
+    """Feeds a :class:`VideoSink` from a :class:`~formcheck.io.workers.Worker` thread, at most
+    ``max_frames`` waiting, so the next frame is drawn while the previous one is encoded; the
+    encoding goes to the ``write_video`` stage, waiting for room to ``write_video_wait``."""
 
     def __init__(self, sink: VideoSink, stages: StageTimer, max_frames: int = WRITER_QUEUE_FRAMES) -> None:
         self.sink = sink
         self._stages = stages
-        self._queue: queue.Queue[Any] = queue.Queue(maxsize=max_frames)
-        self._error: BaseException | None = None
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._run, name="formcheck-video-writer", daemon=True)
-        self._thread.start()
+        self._worker = Worker(max_frames, name="formcheck-video-writer")
 
     def put(self, rgb: np.ndarray) -> None:
-        """Queue a frame (waits while the queue is full); raises the worker's error, if any."""
-        while True:
-            self._raise_error()
-            try:
-                self._queue.put(rgb, timeout=0.2)
-                return
-            except queue.Full:
-                continue
+        """Queue a frame (waits while the queue is full); raises an earlier write's error, if any."""
+        self._worker.submit(self.sink.write, rgb)
 
     def close(self) -> None:
         """Write what is queued, finish the file, move it into place."""
-        self.put(self._DONE)
-        self._thread.join()
-        self._raise_error()
+        try:
+            self._worker.finish()
+        finally:
+            self._account()
         started = time.perf_counter()
         self.sink.close()
         self._stages.add("write_video", time.perf_counter() - started)
 
     def abort(self) -> None:
         """Drop what is queued, stop the encoder and remove the partial file."""
-        self._stop.set()
-        while self._thread.is_alive():
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                pass
-            self._thread.join(timeout=0.05)
+        self._worker.abort()
+        self._account()
         self.sink.abort()
 
-    def _run(self) -> None:
-        while not self._stop.is_set():
-            try:
-                item = self._queue.get(timeout=0.2)
-            except queue.Empty:
-                continue
-            if item is self._DONE:
-                return
-            started = time.perf_counter()
-            try:
-                self.sink.write(item)
-            except BaseException as exc:  # noqa: BLE001 — handed to the main thread
-                self._error = exc
-                return
-            finally:
-                self._stages.add("write_video", time.perf_counter() - started)
-
-    def _raise_error(self) -> None:
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+    def _account(self) -> None:
+        self._stages.add("write_video", self._worker.busy_s)
+        self._stages.add("write_video_wait", self._worker.wait_s)
+        self._worker.busy_s = self._worker.wait_s = 0.0
 
 
 def _sink_fps(fps: float, t_s: np.ndarray) -> float:

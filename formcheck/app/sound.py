@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import math
 import os
-import queue
 import shutil
 import subprocess
 import sys
 import tempfile
-import threading
 import wave
 from pathlib import Path
 from typing import Callable, Sequence
 
 import numpy as np
+
+from formcheck.io.workers import Worker
 
 PLAYERS: tuple[str, ...] = ("paplay", "pw-play", "aplay", "afplay")
 SAMPLE_RATE_HZ = 22050
@@ -28,7 +28,7 @@ TONE_S = 0.18
 TONE_HZ = {"arching": 880.0, "swinging": 660.0, "tabletop_lost": 520.0}
 DEFAULT_TONE_HZ = 740.0
 PLAY_TIMEOUT_S = 3.0
-_PENDING_MAX = 2  # cues waiting to play; more are dropped (the banner still shows them)
+_PENDING_MAX = 2  # cues waiting to play besides the one playing; more are dropped (the banner still shows them)
 
 
 def write_tone(path: Path, frequency_hz: float, duration_s: float = TONE_S) -> Path:
@@ -51,7 +51,7 @@ def find_player() -> str | None:
 
 
 class SoundCue:
-    """``cue(code)`` queues a short sound and returns at once; a daemon thread plays it.
+    """``cue(code)`` queues a short sound and returns at once; a :class:`Worker` thread plays it.
 
     Args:
         player: the command that plays a WAV file (its path is appended); default: the
@@ -71,11 +71,9 @@ class SoundCue:
         self.mode = "player" if self.player else ("bell" if self.bell_ok else "off")
         self.played = 0
         self.warned = False
-        self._queue: queue.Queue[str | None] = queue.Queue(maxsize=_PENDING_MAX)
+        self._worker = Worker(_PENDING_MAX + 1, name="SoundCue")
         self._dir = tempfile.TemporaryDirectory(prefix="formcheck-sound-")
         self._tones: dict[str, Path] = {}
-        self._thread = threading.Thread(target=self._run, name="SoundCue", daemon=True)
-        self._thread.start()
         if not self.player:
             self._degrade(f"no audio player found ({', '.join(PLAYERS)})")
 
@@ -83,23 +81,12 @@ class SoundCue:
         """Play the cue of fault ``code`` soon; dropped when cues are off or already queued."""
         if self.mode == "off":
             return
-        try:
-            self._queue.put_nowait(code)
-        except queue.Full:
-            pass
+        self._worker.submit(self._run, code, block=False)
 
     def close(self, timeout_s: float = 1.0) -> None:
-        """Stop the thread (cues still queued are dropped) and remove the tone files."""
-        while True:
-            try:
-                self._queue.get_nowait()
-            except queue.Empty:
-                break
-        try:
-            self._queue.put_nowait(None)
-        except queue.Full:
-            pass
-        self._thread.join(timeout=timeout_s)
+        """Stop the thread (cues still queued are dropped; one playing gets ``timeout_s``) and
+        remove the tone files."""
+        self._worker.abort(timeout_s)
         self._dir.cleanup()
 
     def __enter__(self) -> SoundCue:
@@ -108,21 +95,20 @@ class SoundCue:
     def __exit__(self, *exc_info: object) -> None:
         self.close()
 
-    def _run(self) -> None:
-        while (code := self._queue.get()) is not None:
-            if self.mode == "player":
-                self._play(code)
-            elif self.mode == "bell":
-                sys.stderr.write("\a")
-                sys.stderr.flush()
-                self.played += 1
+    def _run(self, code: str) -> None:
+        if self.mode == "player":
+            self._play(code)
+        elif self.mode == "bell":
+            sys.stderr.write("\a")
+            sys.stderr.flush()
+            self.played += 1
 
     def _play(self, code: str) -> None:
-        tone = self._tones.get(code)
-        if tone is None:
-            tone = write_tone(Path(self._dir.name) / f"{code}.wav", TONE_HZ.get(code, DEFAULT_TONE_HZ))
-            self._tones[code] = tone
         try:
+            tone = self._tones.get(code)
+            if tone is None:  # (a full temporary folder fails here, like a missing device below)
+                tone = write_tone(Path(self._dir.name) / f"{code}.wav", TONE_HZ.get(code, DEFAULT_TONE_HZ))
+                self._tones[code] = tone
             result = subprocess.run([*self.player, os.fspath(tone)], stdin=subprocess.DEVNULL,
                                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                     timeout=PLAY_TIMEOUT_S, check=False)

@@ -10,8 +10,10 @@ Browsers play H.264 MP4 but not MPEG-4 Part 2 (``mp4v``). Encoders are tried in 
 3. ``opencv-mp4v``: always available; :attr:`VideoSink.warning` then says browsers may not
    play the file.
 
-Frames go to ``<name>.part<suffix>`` first and are renamed into place on close, so a crash
-never leaves a half-written file under the real name.
+Frames go to ``<name>.part<suffix>`` first and are synced and renamed into place by
+:meth:`VideoSink.close` (a clean exit of the ``with`` block); an exception in the block
+aborts instead (:meth:`VideoSink.abort`), so a crash never leaves a half-written file under the
+real name and the previous file stays as it was.
 """
 
 from __future__ import annotations
@@ -31,6 +33,8 @@ os.environ.setdefault("OPENCV_LOG_LEVEL", "ERROR")
 
 import cv2  # noqa: E402  (after the log settings above)
 import numpy as np  # noqa: E402
+
+from formcheck.io.atomic import publish  # noqa: E402
 
 # Tried in this order by default. (OpenCV's "H264" fourcc is not tried: in an MP4 OpenCV
 # maps it to the same "avc1" tag and encoder, printing a complaint on stderr.)
@@ -130,7 +134,7 @@ class VideoSink:
         if self.frames_written == 0:
             self.part_path.unlink(missing_ok=True)
             return
-        os.replace(self.part_path, self.path)
+        publish(self.part_path, self.path)
 
     def abort(self) -> None:
         """Stop without publishing: the encoder is stopped and the temporary file removed
@@ -145,9 +149,11 @@ class VideoSink:
 
     def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
                  traceback: TracebackType | None) -> None:
-        # The encoder finalises the MP4 on release, so frames written before an
-        # interruption (Ctrl-C) still make a complete, playable file.
-        self.close()
+        # only a clean exit publishes: after an error or Ctrl-C the video would be cut short
+        if exc_type is None:
+            self.close()
+        else:
+            self.abort()
 
 
 class _OpenCVWriter:
