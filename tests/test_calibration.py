@@ -125,3 +125,23 @@ def test_straight_leg_profile_calibrates_on_straight_knees() -> None:
     calibration = run(poses, CalibrationSettings.for_profile(get_profile("straight-leg")))
     assert calibration.ok and calibration.knee_angle_deg["left"] == pytest.approx(172.0, abs=1.0)
     assert CalibrationSettings.for_profile(get_profile("heel-tap")).tabletop_knee_deg == (60.0, 120.0)
+
+
+def test_shape_comes_from_the_whole_still_run_and_posture_from_the_window() -> None:
+    """The guarded window gives the posture (knee/hip angles, heel heights) and the times; the
+    body's shape (trunk axis, scale, floor) comes from every still frame, the tail included."""
+    from formcheck.measure.calibration import calibrate
+
+    window = [pose_at(i / FPS) for i in range(20)]
+    tail = []
+    for i in range(40):  # the tail: knees opened to 110°, the trunk 4 px lower in the image
+        pose = pose_at((20 + i) / FPS, knee_deg=110.0)
+        xy = pose.xy_px.copy()
+        xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP], 1] += 4.0
+        tail.append(replace(pose, xy_px=xy))
+    calibration = calibrate(window, shape_poses=window + tail)
+    assert calibration.axis.hip_px == pytest.approx([300.0, 304.0])  # the median of all 60 frames
+    assert calibration.knee_angle_deg["left"] == pytest.approx(90.0, abs=1e-6)  # the window's
+    assert (calibration.start_s, calibration.end_s) == pytest.approx((0.0, 19 / FPS))
+    alone = calibrate(window)
+    assert alone.axis.hip_px == pytest.approx([300.0, 300.0]) and alone.knee_angle_deg["left"] == pytest.approx(90.0)
