@@ -28,12 +28,13 @@ Shared by all three:
 | rep baseline | baseline_still_window_s 1.0, baseline_still_spread_cm 3.0, baseline_still_trend_cm 1.0, baseline_min_cm 15, baseline_adapt_frac 0.25, baseline_learn_every_s 0.1, baseline_fallback_s 3.0 |
 | rep end and timing | settle_speed_cm_s 3.0, settle_window_s 0.3, far_end_wait_s 1.5, rep_history_s 4.0, rep_plateau_s 1.5, timing_angle_min_deg 20, timing_angle_min_known 0.8, timing_angle_max_disagree_s 1.0 |
 | calibration | still_min_s 1.0, still_max_s 2.0, calibration_search_s 15, still_tolerance_frac 0.08, calibration_knee_range_deg 30, calibration_straight_margin_deg 15, calibration_hip_range_deg 35 |
-| session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0 |
+| session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0, person_survey_s 5.0 |
 | feedback | banner_live_s 3.0, banner_video_s 1.5 |
 | calibration window | calibration_guard_s 0.7 |
 | prescription (sets) | set_rest_s 15, sets_prescribed 3, set_reps_min 10, set_reps_max 12, sessions_per_week_min 3, sessions_per_week_max 4 |
 | fatigue within a set | fatigue_min_reps 3, fatigue_share 0.75, fatigue_tempo_frac 0.75, fatigue_baseline_reps 3 |
 | progression over sessions | progress_after_sessions 3, end_range_change_cm 2.0, frequency_window_days 28 |
+| voice | voice_repeat_s 5, voice_setup_settle_s 1, voice_setup_repeat_s 10, voice_max_wait_s 4, pace_beat_s 1, pace_late_s 0.3 (a set's end is said after set_rest_s) |
 
 Swinging threshold: the coached phase is 3 s; rushed reps take about 1 s. The minimum
 phase (1.8 s) sits about mid-way between the slowest rushed phase (~1.1 s) and the
@@ -131,11 +132,14 @@ class ExerciseProfile:
         moved_trunk_frac, moved_for_s: the trunk shifted this fraction of its length for this
             long: the person or the camera moved, calibrate again.
         person_forget_s: the tracker forgets a person unmatched this long and chooses afresh.
+        person_survey_s: while following the person, the whole frame is searched for other
+            people this often (``people`` in frames.csv); the person's loss triggers it at once.
         banner_live_s: a live fault banner stays this long after its condition last held.
         banner_video_s: a fault banner in the annotated video shows this long from its time.
         calibration_guard_s: the tail of the still start posture left out of the calibration
             window (the first lowering begins before it is noticed).
-        set_rest_s: a rest at least this long between two reps ends a set.
+        set_rest_s: a rest at least this long between two reps ends a set (``sets`` in the
+            report; live, the voice says the set is over once the rest has lasted this long).
         sets_prescribed, set_reps_min, set_reps_max: the prescription, sets of reps per leg.
         sessions_per_week_min, sessions_per_week_max: the prescribed sessions a week.
         fatigue_min_reps, fatigue_share, fatigue_tempo_frac, fatigue_baseline_reps: fatigue
@@ -143,6 +147,13 @@ class ExerciseProfile:
         progress_after_sessions: clean sessions at full depth in a row that earn the next profile.
         end_range_change_cm: a change of the end range (heel height) this large is reported.
         frequency_window_days: sessions a week are counted over this many last days.
+        voice_repeat_s: the same spoken cue is not said again within this long.
+        voice_setup_settle_s: set-up guidance is spoken once it has stayed the same this long.
+        voice_setup_repeat_s: guidance that stays the same is said again after this long.
+        voice_max_wait_s: a cue that waited this long for the voice to be free is dropped
+            (the session summary always waits).
+        pace_beat_s: the tempo count says one beat this often ("down, 2, 3": three beats of 1 s).
+        pace_late_s: a beat that could not start within this long of its time is skipped.
         next_profile: the progression once every rep is clean; None at the top.
         description: one line for people.
     """
@@ -202,6 +213,7 @@ class ExerciseProfile:
     moved_trunk_frac: float = 0.25
     moved_for_s: float = 1.5
     person_forget_s: float = 1.0
+    person_survey_s: float = 5.0
     banner_live_s: float = 3.0
     banner_video_s: float = 1.5
     calibration_guard_s: float = 0.7
@@ -218,6 +230,12 @@ class ExerciseProfile:
     progress_after_sessions: int = 3
     end_range_change_cm: float = 2.0
     frequency_window_days: int = 28
+    voice_repeat_s: float = 5.0
+    voice_setup_settle_s: float = 1.0
+    voice_setup_repeat_s: float = 10.0
+    voice_max_wait_s: float = 4.0
+    pace_beat_s: float = 1.0
+    pace_late_s: float = 0.3
     next_profile: str | None = None
     description: str = ""
 
@@ -257,6 +275,8 @@ class ExerciseProfile:
                      "baseline_still_window_s", "settle_window_s", "still_tolerance_frac"):
             if getattr(self, name) <= 0:
                 raise ValueError(f"ExerciseProfile.{name} must be > 0, got {getattr(self, name)!r}")
+        if self.pace_beat_s <= 0:
+            raise ValueError(f"ExerciseProfile.pace_beat_s must be > 0, got {self.pace_beat_s!r}")
 
         for name in ("fatigue_share", "fatigue_tempo_frac"):
             if not 0 < getattr(self, name) < 1:

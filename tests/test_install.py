@@ -31,6 +31,16 @@ def test_wheel_contains_the_model(wheel: Path) -> None:
     assert not any(name.startswith(("tests/", "samples/", "models/")) for name in names)
 
 
+def test_the_plain_install_brings_the_h264_encoder(wheel: Path) -> None:
+    """`pip install formcheck` without extras writes H.264: imageio-ffmpeg (libx264) is a
+    main dependency, not an extra."""
+    with zipfile.ZipFile(wheel) as archive:
+        metadata = next(archive.read(name).decode() for name in archive.namelist()
+                        if name.endswith(".dist-info/METADATA"))
+    required = [line.split(":", 1)[1].strip() for line in metadata.splitlines() if line.startswith("Requires-Dist:")]
+    assert any(r.startswith("imageio-ffmpeg") and "extra ==" not in r for r in required), required
+
+
 def test_installed_wheel_analyzes_from_another_directory(wheel: Path, tmp_path: Path, real_clip) -> None:
     env_dir = tmp_path / "venv"
     # system site packages provide mediapipe & co. (already installed); formcheck comes from the wheel

@@ -139,11 +139,11 @@ def test_ctrl_c_inside_the_model_call_is_raised_after_it() -> None:
     import os
     import signal
 
-    from formcheck.pose.estimator import _HeldInterrupt
+    from formcheck.pose.landmarker import HeldInterrupt
 
     reached_end = False
     with pytest.raises(KeyboardInterrupt):
-        with _HeldInterrupt():
+        with HeldInterrupt():
             os.kill(os.getpid(), signal.SIGINT)
             reached_end = True
     assert reached_end
@@ -151,7 +151,7 @@ def test_ctrl_c_inside_the_model_call_is_raised_after_it() -> None:
     seen = []
     previous = signal.signal(signal.SIGINT, lambda *_: seen.append(1))
     try:
-        with _HeldInterrupt():  # a program's own handler is left in charge
+        with HeldInterrupt():  # a program's own handler is left in charge
             os.kill(os.getpid(), signal.SIGINT)
         assert seen == [1]
     finally:

@@ -8,7 +8,7 @@ import pytest
 from formcheck.core.landmarks import NUM_LANDMARKS
 from formcheck.core.landmarks import Landmark as L
 from formcheck.core.landmarks import trunk_length
-from formcheck.pose.tracking import PersonTracker, lying_person_score
+from formcheck.pose.tracking import MAX_TORSO_CHANGE, PersonTracker, lying_person_score
 
 
 def person(shoulder_xy: tuple[float, float], hip_xy: tuple[float, float], spread: float = 80.0) -> np.ndarray:
@@ -64,6 +64,21 @@ def test_tracker_forgets_after_seconds_whatever_the_frame_rate() -> None:
         times = np.arange(1, round(1.0 / step_s) + 1) * step_s  # up to 1 s: refused, then forgotten
         assert all(tracker.update(b[None], t) is None for t in times)
         assert tracker.update(b[None], times[-1] + step_s) == 0
+
+
+def test_accepts_the_same_body_only_and_changes_nothing() -> None:
+    tracker = PersonTracker(forget_after_s=1.0)
+    a = person((100, 300), (250, 300))  # torso 150 px, centre (175, 300)
+    assert not tracker.accepts(a)  # nobody remembered yet
+    assert tracker.update(a[None], 0.0) == 0
+    assert tracker.accepts(a + [100, 20])  # moved less than a torso length
+    assert not tracker.accepts(a + [160, 0])  # moved more: someone else
+    shrunk = person((140, 300), (140 + 150 / (MAX_TORSO_CHANGE + 0.2), 300))  # same place, far shorter torso
+    assert not tracker.accepts(shrunk)
+    grown = person((100, 300), (100 + 150 * (MAX_TORSO_CHANGE - 0.2), 300))
+    assert tracker.accepts(grown)
+    # accepts() did not move the remembered torso: update still matches against a
+    assert tracker.update(np.stack([a + [160, 0], a + [5, 0]]), 0.1) == 1
 
 
 def test_constructor_names_bad_argument() -> None:

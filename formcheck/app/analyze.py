@@ -20,6 +20,7 @@ from formcheck.app.result import AnalysisResult
 from formcheck.app.outputs import default_out_dir, prepare_out_dir, write_session_outputs
 from formcheck.app.annotate import annotate_outputs
 from formcheck.app.history.record import record_session
+from formcheck.app.voice.replay import VoiceReplay
 from formcheck.errors import FormcheckError
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.io.workers import Prefetcher
@@ -49,7 +50,8 @@ class NoPersonError(FormcheckError):
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
                   exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
                   show_progress: bool = True, write_video: bool = True,
-                  stride: int | None = None, person: str | None = None, history: bool = False) -> AnalysisResult:
+                  stride: int | None = None, voice: bool = False, pace: bool = False,
+                  person: str | None = None, history: bool = False) -> AnalysisResult:
     """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``,
     then (second pass, :mod:`formcheck.annotate`) annotated.mp4 unless ``write_video`` is False,
     and the fault stills into report.html.
@@ -58,6 +60,10 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     N runs the model on every Nth frame (reps and faults come from those); frames.csv still
     has a row for every frame, the others interpolated in time (``analysed`` 0). None picks
     the stride from the frame rate (:func:`formcheck.stride.default_stride`).
+
+    ``voice`` / ``pace``: decide on the analysed frames what ``formcheck live --voice`` /
+    ``--pace`` would have said (:class:`~formcheck.app.voice.VoiceReplay`), list it in
+    report.json's ``cues`` and put it on the annotated video's audio track.
 
     ``history`` True records the finished session in the history for ``person`` (default: the
     one local person; see :func:`formcheck.app.history.record_session`) before the video pass;
@@ -78,6 +84,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
     recorder = MeasureRecorder(profile)
     result = AnalysisResult(source=source.info, out_dir=target, recorder=recorder, stride=stride)
+    spoken = VoiceReplay(profile, speak=voice, pace=pace) if voice or pace else None
     frame_times_s = array("d")  # every frame read (8 bytes each), for the rows of frames.csv
     stage = result.stages
     started = time.monotonic()
@@ -92,7 +99,10 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
                     with stage("pose"):
                         pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
                     with stage("measure"):
-                        recorder.update(pose, frame.index)
+                        if spoken is None:
+                            recorder.update(pose, frame.index)
+                        else:  # records the frame too
+                            spoken.update(recorder, pose, frame.index)
                     result.frames_analysed += 1
                     result.frames_detected += pose.detected
                 progress.update()
@@ -107,6 +117,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
         stage.add("decode_thread", frames.busy_s)
         result.elapsed_s = time.monotonic() - started
         if result.frames_analysed:
+            result.cues = spoken.finish() if spoken is not None else None
             _finish(result, recorder, profile, video_path, np.frombuffer(frame_times_s, dtype=np.float64))
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
@@ -137,4 +148,4 @@ def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: Exercise
         result.frames = table
         result.outputs, result.report = write_session_outputs(
             recorder, result.session, source, profile, result.out_dir, result.complete, result.warnings,
-            table=table, stride=result.stride)
+            table=table, stride=result.stride, cues=result.cues or ())

@@ -44,6 +44,7 @@ from formcheck.io.video_sink import ENCODERS, VideoSink
 from formcheck.io.workers import Worker
 from formcheck.render.stills import jpeg_still
 from formcheck.render.timeline import FaultMoment, OverlayTimeline, fault_moments
+from formcheck.app.voice.track import add_voice_track
 
 
 ANNOTATED_VIDEO = "annotated.mp4"
@@ -204,6 +205,7 @@ def annotate_outputs(result: AnalysisResult, profile: ExerciseProfile, max_side_
             notes.append(made.sink.warning)
         if video_out.exists():
             result.outputs["annotated_video"] = video_out
+    notes += add_voice_track(result, profile, video_out)  # --voice: the cues on its audio track
     if notes:
         result.report.setdefault("warnings", []).extend(notes)
         result.warnings.extend(notes)

@@ -3,8 +3,8 @@
 One loop in the main thread: take the newest frame from a latest-frame source only when the
 pose model is free (stale frames are dropped, never queued), hand it to the asynchronous
 ``PoseEstimator(mode="live")``, and for each result: record it (:class:`MeasureRecorder`),
-update the streaming feedback (:class:`LiveFeedback`), cue a sound on a new fault, and draw
-the overlay in a window. The session ends on q / Esc, end of source, Ctrl-C or a camera
+update the streaming feedback (:class:`LiveFeedback`), cue a sound on a new fault, speak
+(:class:`~formcheck.app.voice.LiveVoice`, ``--voice`` / ``--pace``), and draw the overlay in a window. The session ends on q / Esc, end of source, Ctrl-C or a camera
 error; then the same analysis as ``formcheck analyze`` runs on everything recorded and
 writes report.json, frames.csv and report.html.
 """
@@ -37,6 +37,7 @@ from formcheck.profiles import get_profile
 from formcheck.measure.recorder import MeasureRecorder
 from formcheck.report.json_report import SourceInfo
 from formcheck.app.sound import SoundCue
+from formcheck.app.voice.live_voice import LiveVoice
 from formcheck.io.live_sources import CameraSource, ReplaySource
 from formcheck.core.frame import Frame
 from formcheck.io.sources import fit_within
@@ -70,6 +71,8 @@ class LiveOptions:
     sound: bool = False
     person: str | None = None  # whose session, for the history (None: the one local person)
     history: bool = False  # record the session in the history when its report is written
+    voice: bool = False  # spoken set-up, faults, counts, sets, summary (replaces the sound's tones)
+    pace: bool = False  # the spoken tempo count
 
 
 @dataclass
@@ -137,12 +140,14 @@ class LiveSession:
     """The frame loop of one session. ``run()`` until it ends, then ``write_report()``."""
 
     def __init__(self, source: CameraSource | ReplaySource, estimator: Any, exercise: str = "heel-tap",
-                 display: Display | None = None, sound: SoundCue | None = None) -> None:
+                 display: Display | None = None, sound: SoundCue | None = None,
+                 voice: LiveVoice | None = None) -> None:
         self.source = source
         self.estimator = estimator
         self.profile = get_profile(exercise)
         self.display = display
         self.sound = sound
+        self.voice = voice
         self.recorder = MeasureRecorder(self.profile)
         self.feedback = LiveFeedback(self.profile)
         self.annotator = Annotator()
@@ -208,6 +213,8 @@ class LiveSession:
         if self.sound is not None:
             for fault in faults:
                 self.sound.cue(fault.code)
+        if self.voice is not None:
+            self.voice.update(self.feedback, faults, frame.captured_s)
         now = time.monotonic()
         self._recent.append(now)
         while now - self._recent[0] > FPS_WINDOW_S:
@@ -247,7 +254,8 @@ class LiveSession:
         warnings = [f"live session: {stats.processed} of {captured} frames processed ({stats.fps:.1f} per second); "
                     f"{stats.dropped} dropped to keep the feedback current"] if stats.dropped else []
         session = summarise_session(recorder, self.profile)
-        return write_session_outputs(recorder, session, source, self.profile, out_dir, complete, warnings)
+        return write_session_outputs(recorder, session, source, self.profile, out_dir, complete, warnings,
+                                     cues=self.voice.cues if self.voice is not None else ())
 
 
 def source_rate(t_s: np.ndarray, frame_index: np.ndarray) -> tuple[float, float]:
@@ -281,19 +289,24 @@ def run_live(options: LiveOptions) -> LiveResult:
     started = datetime.now().astimezone()  # a camera session was filmed now
     display: Display | None = None
     sound: SoundCue | None = None
+    voice: LiveVoice | None = None
     try:
         out_dir = prepare_out_dir(options.out_dir or default_live_out_dir())
         display = CvWindow() if options.window else None
-        sound = SoundCue() if options.sound else None
+        sound = SoundCue() if options.sound and not options.voice else None
+        if options.voice or options.pace:
+            voice = LiveVoice(get_profile(options.exercise), speak=options.voice, pace=options.pace)
         result = LiveResult(out_dir=out_dir, stats=LiveStats())
         with PoseEstimator(options.model_path, mode="live") as estimator, _InterruptFlag() as interrupted:
-            session = LiveSession(source, estimator, options.exercise, display, sound)
+            session = LiveSession(source, estimator, options.exercise, display, sound, voice)
             result.stats, result.recorder = session.stats, session.recorder
             try:
                 result.ended_by = session.run(interrupted)
             except CameraError as exc:
                 result.ended_by, result.error = "camera error", str(exc)
             result.complete = result.ended_by in ("quit", "end of source")
+            if voice is not None:
+                voice.finish(session.feedback)  # the summary, spoken while the report is written
             if len(session.recorder):
                 result.outputs, result.report = session.write_report(out_dir, source_name, result.complete)
                 if options.history:
@@ -306,4 +319,6 @@ def run_live(options: LiveOptions) -> LiveResult:
             display.close()
         if sound is not None:
             sound.close()
+        if voice is not None:
+            voice.close()
     return result

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any, Sequence
 
 from formcheck import __version__
 from formcheck.analysis.session import SessionResult
@@ -45,10 +46,12 @@ def prepare_out_dir(out_dir: Path) -> Path:
 def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, source: SourceInfo,
                           profile: ExerciseProfile, out_dir: Path, complete: bool,
                           source_warnings: list[str] | None = None,
-                          table: FrameTable | None = None, stride: int = 1) -> tuple[dict[str, Path], dict]:
+                          table: FrameTable | None = None, stride: int = 1,
+                          cues: Sequence[Any] = ()) -> tuple[dict[str, Path], dict]:
     """Write frames.csv and report.json into ``out_dir``; returns their paths and the report.
 
-    ``table`` is what frames.csv holds (default: the recorder's frames with ``session.series``).
+    ``table`` is what frames.csv holds (default: the recorder's frames with ``session.series``);
+    ``cues``: what the voice said (report.json's ``cues``).
     """
     frames_csv = out_dir / FRAMES_CSV
     write_frames_csv(frames_csv, table if table is not None else recorder.frame_table(session.series))
@@ -60,7 +63,7 @@ def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, sou
         faults=session.faults, setup_faults=session.setup_faults, summary=session.summary,
         calibration=session.calibration,
         end_range=session.end_range, complete=complete, warnings=warnings, version=__version__,
-        stride=stride, frames_analysed=len(recorder)))
+        stride=stride, frames_analysed=len(recorder), cues=cues))
     report_json = out_dir / REPORT_JSON
     write_report_json(report_json, report)
     report_html = out_dir / REPORT_HTML

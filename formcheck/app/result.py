@@ -34,6 +34,7 @@ class AnalysisResult:
     stills: dict[str, bytes] = field(default_factory=dict)  # JPEG per fault moment ("rep3-arching")
     frames: FrameTable | None = None  # what frames.csv holds: every frame read, ``analysed`` 1/0
     history: Any = None  # how recording the session went (app.history.RecordOutcome), None when not asked
+    cues: list[Any] | None = None  # what the voice says (``voice.Cue``s); None without --voice / --pace
 
     @property
     def detection_rate(self) -> float:

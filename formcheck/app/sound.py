@@ -1,7 +1,8 @@
 """Short sound cues for live faults, played on a background thread (never blocks the frame loop).
 
 A cue is a generated tone (one pitch per fault code) played by the first audio player found
-on PATH (``paplay``, ``pw-play``, ``aplay``, ``afplay``). Without a player, or when playing
+on PATH (``paplay``, ``pw-play``, ``aplay``, ``afplay``, SoX's ``play``; :func:`player_command`,
+shared with the spoken cues of :mod:`formcheck.app.voice`). Without a player, or when playing
 fails (no audio device), it falls back to the terminal bell when stderr is a terminal, else
 it turns itself off; either way it says so once on stderr.
 """
@@ -22,7 +23,8 @@ import numpy as np
 
 from formcheck.io.workers import Worker
 
-PLAYERS: tuple[str, ...] = ("paplay", "pw-play", "aplay", "afplay")
+PLAYERS: tuple[str, ...] = ("paplay", "pw-play", "aplay", "afplay", "play")
+PLAYER_FLAGS: dict[str, tuple[str, ...]] = {"aplay": ("-q",), "play": ("-q",)}  # before the file
 SAMPLE_RATE_HZ = 22050
 TONE_S = 0.18
 TONE_HZ = {"arching": 880.0, "swinging": 660.0, "tabletop_lost": 520.0}
@@ -50,6 +52,13 @@ def find_player() -> str | None:
     return next((found for name in PLAYERS if (found := shutil.which(name))), None)
 
 
+def player_command() -> list[str]:
+    """The command that plays a WAV file (its path appended): the first player on PATH with
+    its quiet flags; empty when there is none."""
+    found = find_player()
+    return [found, *PLAYER_FLAGS.get(Path(found).name, ())] if found else []
+
+
 class SoundCue:
     """``cue(code)`` queues a short sound and returns at once; a :class:`Worker` thread plays it.
 
@@ -62,10 +71,7 @@ class SoundCue:
 
     def __init__(self, player: Sequence[str] | None = None,
                  warn: Callable[[str], None] | None = None, bell_ok: bool | None = None) -> None:
-        if player is None:
-            found = find_player()
-            player = [found] if found else []
-        self.player = list(player)
+        self.player = player_command() if player is None else list(player)
         self._warn = warn or (lambda text: print(f"formcheck: warning: {text}", file=sys.stderr, flush=True))
         self.bell_ok = sys.stderr.isatty() if bell_ok is None else bell_ok
         self.mode = "player" if self.player else ("bell" if self.bell_ok else "off")

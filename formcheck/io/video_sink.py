@@ -5,8 +5,8 @@ Browsers play H.264 MP4 but not MPEG-4 Part 2 (``mp4v``). Encoders are tried in 
 1. ``opencv-h264``: OpenCV's ``avc1`` fourcc. The opencv-contrib 5.0 wheel that mediapipe
    brings has no software H.264 encoder (only ``h264_v4l2m2m``, which needs a hardware
    device), so this fails on most machines;
-2. ``ffmpeg-h264``: libx264 through the ffmpeg binary of the optional ``imageio-ffmpeg``
-   package, when it is installed (raw RGB frames piped to it);
+2. ``ffmpeg-h264``: libx264 through the ffmpeg binary of the ``imageio-ffmpeg`` package (a
+   dependency of formcheck, absent only from a broken install; raw RGB frames piped to it);
 3. ``opencv-mp4v``: always available; :attr:`VideoSink.warning` then says browsers may not
    play the file.
 
@@ -198,7 +198,7 @@ class _FfmpegWriter:
     def open(cls, path: Path, fps: float, size: tuple[int, int]) -> _FfmpegWriter | None:
         """A running encoder, or None when imageio-ffmpeg (or its libx264) is not available."""
         try:
-            import imageio_ffmpeg  # optional: not a dependency of formcheck
+            import imageio_ffmpeg  # a dependency, but a broken install may lack it or its binary
 
             exe = imageio_ffmpeg.get_ffmpeg_exe()
         except (ImportError, RuntimeError, OSError):

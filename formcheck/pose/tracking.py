@@ -14,6 +14,9 @@ from formcheck.core.landmarks import TORSO, trunk_length
 
 # A candidate more than this many torso lengths from the last known torso is a new person.
 MAX_JUMP_TORSO_LENGTHS = 1.0
+# A one-person model's answer whose torso is this many times longer or shorter than the
+# last known one is not the same body (see PersonTracker.accepts).
+MAX_TORSO_CHANGE = 1.5
 
 
 def torso_centre_px(xy_px: np.ndarray) -> np.ndarray:
@@ -46,10 +49,32 @@ class PersonTracker:
         self._torso_px = 0.0
         self._last_match_s: float | None = None
 
+    @property
+    def following(self) -> bool:
+        """True while a person of interest is remembered."""
+        return self._centre_px is not None
+
     def reset(self) -> None:
         """Forget the person; the next frame chooses afresh."""
         self._centre_px = None
         self._last_match_s = None
+
+    def accepts(self, xy_px: np.ndarray) -> bool:
+        """True when (33, 2) landmarks are the remembered person: within the jump limit and
+        with a torso of about the same length (within ``MAX_TORSO_CHANGE`` times). Stricter
+        than :meth:`update`: a one-person model that followed the place rather than the
+        person (someone else lay down there) first answers with a body half-way between
+        the two. False when nobody is remembered. Changes nothing."""
+        if self._centre_px is None:
+            return False
+        distance = float(np.linalg.norm(torso_centre_px(xy_px) - self._centre_px))
+        torso_px = float(trunk_length(xy_px))
+        remembered_px = max(self._torso_px, 1.0)
+        same_size = remembered_px / MAX_TORSO_CHANGE <= torso_px <= remembered_px * MAX_TORSO_CHANGE
+        return distance <= self._jump_limit_px() and same_size
+
+    def _jump_limit_px(self) -> float:
+        return self.max_jump_torso_lengths * max(self._torso_px, 1.0)
 
     def update(self, candidates_xy_px: np.ndarray, t_s: float) -> int | None:
         """Index of the person of interest among (k, 33, 2) candidates at time ``t_s``, or None."""
@@ -62,7 +87,7 @@ class PersonTracker:
         else:
             distances = np.linalg.norm(centres - self._centre_px, axis=-1)
             nearest = int(np.nanargmin(distances)) if np.isfinite(distances).any() else 0
-            if distances[nearest] > self.max_jump_torso_lengths * max(self._torso_px, 1.0):
+            if distances[nearest] > self._jump_limit_px():
                 self._miss(t_s)
                 return None
             chosen = nearest

@@ -4,8 +4,9 @@ Stable keys: ``schema_version``, ``source``, ``exercise``, ``calibration``, ``re
 ``summary``. Added here (allowed by the contract): ``formcheck_version``, ``complete``
 (False when the run was interrupted), ``view`` (camera view and which measures it allows),
 ``end_range`` (per leg), ``setup_faults`` (a start position that is not the exercise's),
-``warnings``; per rep, ``camera_side`` (see :func:`rep_entry`); ``sets`` (see :func:`sets_entry`);
-in ``calibration``, ``overlaps_rep`` when its window reaches into a counted rep (also a warning).
+``warnings``, ``cues`` (what the voice said: :func:`cue_entry`); per rep, ``camera_side``
+(see :func:`rep_entry`); ``sets`` (see :func:`sets_entry`); in ``calibration``, ``overlaps_rep``
+when its window reaches into a counted rep (also a warning).
 """
 
 from __future__ import annotations
@@ -62,6 +63,7 @@ class ReportInputs:
     version: str = ""
     stride: int = 1  # the model ran on every ``stride``-th frame
     frames_analysed: int | None = None  # frames the model ran on (None: all of source.frames)
+    cues: Sequence[Any] = ()  # spoken cues (``t_s``, ``kind``, ``text``); empty without a voice
 
 
 def _number(value: float, digits: int = 2) -> float | None:
@@ -106,6 +108,12 @@ def fault_entry(fault: Fault) -> dict[str, Any]:
     """One fault: code, time, measured value, the coach's words."""
     return {"code": fault.code, "t_s": _number(fault.t_s), "value": _number(fault.value),
             "message": fault.message}
+
+
+def cue_entry(cue: Any) -> dict[str, Any]:
+    """One spoken cue: when it was due (s), its kind (``setup``, ``fault``, ``count``, ``set``,
+    ``pace``, ``summary``) and its words."""
+    return {"t_s": _number(cue.t_s), "kind": cue.kind, "text": cue.text}
 
 
 def calibration_entry(calibration: Calibration | None) -> dict[str, Any]:
@@ -189,6 +197,7 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
         "end_range": inputs.end_range,
         "summary": inputs.summary,
         "warnings": warnings,
+        "cues": [cue_entry(cue) for cue in inputs.cues],
     }
 
 

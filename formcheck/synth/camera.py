@@ -50,6 +50,7 @@ class Camera:
     vfov_deg: float
     width_px: int
     height_px: int
+    roll_deg: float = 0.0  # > 0 turns the camera counter-clockwise about its view axis (the scene turns clockwise)
 
     @classmethod
     def from_spec(cls, spec: CameraSpec, centre_m: np.ndarray, width_px: int, height_px: int) -> "Camera":
@@ -67,7 +68,13 @@ class Camera:
 
     @property
     def view(self) -> np.ndarray:
-        return look_at(np.asarray(self.eye_m, float), np.asarray(self.target_m, float))
+        m = look_at(np.asarray(self.eye_m, float), np.asarray(self.target_m, float))
+        if self.roll_deg:
+            a = math.radians(self.roll_deg)
+            r = np.eye(4)
+            r[0, 0], r[0, 1], r[1, 0], r[1, 1] = math.cos(a), math.sin(a), -math.sin(a), math.cos(a)
+            m = r @ m
+        return m
 
     @property
     def proj(self) -> np.ndarray:
@@ -86,3 +93,48 @@ class Camera:
         x = (ndc[..., 0] + 1.0) * 0.5 * self.width_px
         y = (1.0 - ndc[..., 1]) * 0.5 * self.height_px
         return np.stack([x, y], axis=-1)
+
+
+def aimed_camera(side: str, height_m: float, distance_m: float, yaw_deg: float, pitch_deg: float, roll_deg: float,
+                 vfov_deg: float, centre_m: np.ndarray, width_px: int, height_px: int) -> Camera:
+    """A camera placed as :meth:`Camera.from_spec` does, aimed ``pitch_deg`` above (> 0) or below the
+    body centre and rolled by ``roll_deg`` (a phone leaning on something)."""
+    base = Camera.from_spec(CameraSpec(side=side, height_m=height_m, distance_m=distance_m, yaw_deg=yaw_deg,
+                                       vfov_deg=vfov_deg), centre_m, width_px, height_px)
+    eye = np.asarray(base.eye_m)
+    target = np.asarray(base.target_m, float).copy()
+    horiz = float(np.linalg.norm((target - eye)[[0, 2]]))
+    target[1] += math.tan(math.radians(pitch_deg)) * horiz
+    return Camera(tuple(float(v) for v in eye), tuple(float(v) for v in target), vfov_deg, width_px, height_px, roll_deg)
+
+
+def handheld_camera(base: Camera, t_s: float, shake: dict, drift: dict) -> Camera:
+    """``base`` as held in a hand at time ``t_s``: a small shake (a few mm, a fraction of a degree, 3–9 Hz)
+    plus a slow drift (the hand pans a few degrees and moves a few cm over seconds). Smooth and
+    deterministic in ``t_s``."""
+    eye = np.asarray(base.eye_m, float)
+    target = np.asarray(base.target_m, float)
+    f1, f2 = shake["freq_hz"]
+    ph = shake["phase"]
+    a = shake["amp_mm"] / 1000.0
+    w1, w2 = 2 * math.pi * f1 * t_s, 2 * math.pi * f2 * t_s
+    eye_off = a * np.array([math.sin(w1 + ph[0]) + 0.5 * math.sin(w2 + ph[1]),
+                            math.sin(w1 + ph[2]) + 0.5 * math.sin(w2 + ph[3]),
+                            0.5 * math.sin(w1 + ph[4])])
+    dist = float(np.linalg.norm(target - eye))
+    rot = math.radians(shake["rot_deg"])
+    aim_off = rot * dist * np.array([math.sin(w2 + ph[4]), math.sin(w1 + ph[5]), 0.0])
+    dp = drift["phase"]
+    wp = 2 * math.pi * t_s / drift["period_s"]
+    pan = math.radians(drift["pan_deg"]) * math.sin(wp + dp[0])
+    tilt = math.radians(0.4 * drift["pan_deg"]) * math.sin(0.7 * wp + dp[1])
+    move = drift["move_m"] * np.array([math.sin(0.8 * wp + dp[2]), 0.3 * math.sin(1.3 * wp + dp[3]), 0.0])
+    eye2 = eye + eye_off + move
+    v = target - eye
+    c, s = math.cos(pan), math.sin(pan)
+    v = np.array([c * v[0] + s * v[2], v[1], -s * v[0] + c * v[2]])
+    v[1] += math.tan(tilt) * float(np.linalg.norm(v[[0, 2]]))
+    target2 = eye2 + v + aim_off
+    roll = base.roll_deg + 0.3 * shake["rot_deg"] * math.sin(w1 + ph[1])
+    return Camera(tuple(float(x) for x in eye2), tuple(float(x) for x in target2), base.vfov_deg, base.width_px,
+                  base.height_px, roll)

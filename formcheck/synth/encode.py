@@ -13,7 +13,8 @@ import numpy as np
 class VideoEncoder:
     """Context manager writing RGB uint8 frames (H, W, 3) to an MP4 at an exact frame rate."""
 
-    def __init__(self, path: str | Path, width_px: int, height_px: int, fps_num: int, fps_den: int = 1, crf: int = 28) -> None:
+    def __init__(self, path: str | Path, width_px: int, height_px: int, fps_num: int, fps_den: int = 1, crf: int = 28,
+                 threads: int | None = None) -> None:
         if shutil.which("ffmpeg") is None:
             raise RuntimeError("ffmpeg is not installed: apt-get install -y ffmpeg")
         self.path = Path(path)
@@ -24,6 +25,7 @@ class VideoEncoder:
             "-f", "rawvideo", "-pix_fmt", "rgb24", "-s", f"{width_px}x{height_px}",
             "-framerate", f"{fps_num}/{fps_den}", "-i", "-",
             "-c:v", "libx264", "-preset", "medium", "-crf", str(crf), "-pix_fmt", "yuv420p",
+            *(["-threads", str(threads)] if threads else []),
             "-r", f"{fps_num}/{fps_den}", "-movflags", "+faststart", "-an", str(self.path),
         ]
         self._proc: subprocess.Popen | None = None

@@ -138,3 +138,35 @@ def write_truth(path: str | Path, meta: dict[str, Any], frames: list[dict[str, A
     rows = ",\n".join("    " + json.dumps(f, separators=(",", ":")) for f in frames)
     with open(path, "w") as f:
         f.write(head[:-2] + ',\n  "frames": [\n' + rows + "\n  ]\n}\n")
+
+
+# ----- corpus truth: rounded rows, compact file ----------------------------------------------------------
+
+def frame_row(t_s: float, body: PosedBody, camera: Camera, mat_top_m: float, pelvis_ref_deg: float) -> dict[str, Any]:
+    """One frame's truth (same keys as :func:`frame_truth`) rounded for the corpus: angles and heel heights
+    to 0.1, tilt and lumbar gap to 0.01, pixels to whole pixels (at most 0.5 px off, far below any
+    detector's error; it keeps the corpus small)."""
+    j = body.joints_m
+    row: dict[str, Any] = {"t_s": round(t_s, 4)}
+    for side in ("left", "right"):
+        row[f"knee_angle_{side}_deg"] = round(angle_deg(j[f"{side}_hip"], j[f"{side}_knee"], j[f"{side}_ankle"]), 1)
+    for side in ("left", "right"):
+        row[f"hip_angle_{side}_deg"] = round(angle_deg(j[f"{side}_shoulder"], j[f"{side}_hip"], j[f"{side}_knee"]), 1)
+    for side in ("left", "right"):
+        row[f"heel_height_{side}_cm"] = round(100.0 * (j[f"{side}_heel"][1] - mat_top_m), 1)
+    row["pelvic_tilt_deg"] = round(pelvis_angle_deg(body.pelvis_axis) - pelvis_ref_deg, 2)
+    row["lumbar_gap_cm"] = round(100.0 * body.lumbar_gap_m, 2)
+    pts = camera.project(np.array([j[name] for name in LANDMARKS.values()]))
+    row["landmarks_px"] = {str(i): [int(round(float(p[0]))), int(round(float(p[1])))] for i, p in zip(LANDMARKS, pts)}
+    return row
+
+
+def write_truth_compact(path: str | Path, doc: dict[str, Any]) -> None:
+    """Write a truth document as compact JSON: the header on one line, then one line per frame."""
+    frames = doc.get("frames", [])
+    head = {k: v for k, v in doc.items() if k != "frames"}
+    sep = (",", ":")
+    text = json.dumps(head, separators=sep)[:-1] + ',"frames":[\n' + ",\n".join(json.dumps(f, separators=sep) for f in frames) + "\n]}\n"
+    tmp = Path(str(path) + ".tmp")
+    tmp.write_text(text)
+    tmp.replace(path)
