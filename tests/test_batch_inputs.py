@@ -19,7 +19,8 @@ from formcheck.app.batch.inputs import find_videos, output_folders
 from formcheck.app.batch.manifest import BatchInputError, read_manifest
 from formcheck.app.batch.probe import SHARED_HINT, BatchSetupError, NodeView, check_nodes, look_around
 from formcheck.app.batch.rows import COLUMNS, base_row, report_row
-from formcheck.cli import _ray_address, build_parser, main
+from formcheck.cli import build_parser, main
+from formcheck.cli.batch import _ray_address
 from formcheck.profiles import PROFILES
 
 EXERCISES = tuple(PROFILES)
