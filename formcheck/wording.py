@@ -145,6 +145,12 @@ ENGLISH: Mapping[str, str] = {
                         "'formcheck history' lists the sessions",
     "history.skipped": "history: not recorded — no reps were counted in this session",
     "history.recorded.replaced": ", replacing the earlier record of this video",
+    "history.batch.recorded": "history: {count} {sessions} of this batch recorded{without} — 'formcheck history' "
+                              "lists the sessions",
+    "history.batch.without_reps": "; {count} {videos} without reps not recorded",
+    "history.batch.failed": "{message} ({count} {videos} of this batch)",
+    "history.batch.no_report": "the report {path} could not be read back ({reason}), so this session was not "
+                               "recorded; run the batch again with --force for this video",
     "history.problem.damaged": "the session history {path} is damaged ({reason})",
     "history.problem.busy": "the session history {path} stayed busy for {wait_s:.0f} s (another formcheck was "
                             "writing to it)",

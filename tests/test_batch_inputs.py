@@ -93,6 +93,8 @@ def test_a_manifest_gives_paths_relative_to_itself_and_what_it_knows(tree: Path)
     ("path,date\nx.mp4,31/03/2026\n", "line 2: date '31/03/2026' is not a date like 2026-03-31"),
     ("path,person\n,Ana\n", "line 2 has no path"),
     ("path\np1\n", "line 2: p1 is a folder"),
+    ('path,person\nx.mp4,"An\na"\n', ": the person must not contain control characters or line breaks"),
+    (f"path,person\nx.mp4,{'x' * 81}\n", "line 2: the person is 81 characters long; use at most 80"),
 ])
 def test_a_bad_manifest_is_one_sentence_naming_the_line(tree: Path, text: str, fragment: str) -> None:
     with pytest.raises(BatchInputError, match=re.escape(fragment)):

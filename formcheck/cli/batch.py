@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from formcheck.cli.common import EXERCISES, EXIT_INTERRUPTED, UsageError, parse_stride
+from formcheck.cli.history import add_history_options, print_history_lines
 
 
 def add_batch_parser(commands: argparse._SubParsersAction) -> None:
@@ -31,14 +32,14 @@ def add_batch_parser(commands: argparse._SubParsersAction) -> None:
                             "INPUTs or write --ray=ADDRESS")
     batch.add_argument("--exercise", choices=EXERCISES, default=None,
                        help=f"exercise profile (default: {EXERCISES[0]}; a manifest's exercise column wins)")
-    batch.add_argument("--person", metavar="NAME",
-                       help="whose sessions these are, recorded in the index (a manifest's person column wins)")
     batch.add_argument("--no-video", action="store_true", help="no annotated.mp4 (faster), as for analyze")
     batch.add_argument("--stride", metavar="N", help="as for analyze (default: auto)")
     batch.add_argument("--force", action="store_true", help="analyse finished videos again")
     batch.add_argument("--model", metavar="PATH",
                        help="PoseLandmarker .task bundle (default: $FORMCHECK_MODEL or the bundled model)")
     batch.add_argument("--quiet", action="store_true", help="no progress line")
+    add_history_options(batch, person_help="whose sessions these are, for the history and the index (a "
+                                           "manifest's person column wins; default: the one local person, 'me')")
 
 
 def _jobs(text: str) -> int:
@@ -71,6 +72,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
 
     from formcheck.app.batch import BatchOptions, run_batch
     from formcheck.app.batch.index import counts_text
+    from formcheck.app.batch.recording import history_lines
 
     stride = parse_stride(args.stride)
     address = _ray_address(args)
@@ -79,7 +81,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     options = BatchOptions(inputs=tuple(args.inputs), out_dir=Path(args.out), jobs=args.jobs,
                            ray=args.ray is not None, ray_address=address, exercise=args.exercise,
                            person=args.person, write_video=not args.no_video, stride=stride, force=args.force,
-                           model_path=args.model, show_progress=not args.quiet)
+                           model_path=args.model, show_progress=not args.quiet, history=not args.no_history)
     try:
         result = run_batch(options)
     except KeyboardInterrupt:  # while finding the videos: nothing was started
@@ -88,6 +90,7 @@ def run_batch_command(args: argparse.Namespace) -> int:
     for row in result.failed:
         print(f"failed: {row['video']}: {row['reason']}")
     print(f"{counts_text(result.counts)} — index: {result.index['index_html']} (and batch.csv, batch.json)")
+    print_history_lines(history_lines(result.history))
     if result.interrupted:
         finished = result.counts["ok"] + result.counts["skipped"] + result.counts["failed"]
         print(f"formcheck: interrupted — {finished} of {len(result.rows)} videos are done; run the same "

@@ -10,12 +10,13 @@ from datetime import date
 from formcheck.cli.common import EXERCISES
 
 
-def add_history_options(command: argparse.ArgumentParser) -> None:
+def add_history_options(command: argparse.ArgumentParser,
+                        person_help: str = "whose session this is, for the history (default: the one local "
+                                           "person, 'me')") -> None:
     """``--person`` and ``--no-history`` of the commands that record a session."""
-    command.add_argument("--person", metavar="NAME",
-                         help="whose session this is, for the history (default: the one local person, 'me')")
+    command.add_argument("--person", metavar="NAME", help=person_help)
     command.add_argument("--no-history", action="store_true",
-                         help="do not record this session in the history (kept in $FORMCHECK_HOME, else the "
+                         help="record nothing in the session history (kept in $FORMCHECK_HOME, else the "
                               "platform's user data folder)")
 
 
@@ -23,7 +24,7 @@ def add_history_parser(commands: argparse._SubParsersAction) -> None:
     """``formcheck history``: the table, CSV, progress page and forgetting."""
     history = commands.add_parser(
         "history", help="the sessions recorded so far: a table, a CSV, a progress page",
-        description="The sessions analyze and live recorded (FORMCHECK_HOME=DIR holds the database, else the "
+        description="The sessions analyze, live and batch recorded (FORMCHECK_HOME=DIR holds the database, else the "
                     "platform's user data folder): a table of them with progression advice, and on request a "
                     "CSV with one row per session and a self-contained progress page. --forget and --forget-all "
                     "delete sessions from the database for real (their report files stay).")
@@ -85,3 +86,9 @@ def run_history_command(args: argparse.Namespace) -> int:
     for path in output.written:
         print(f"wrote {path}")
     return 0
+
+
+def print_history_lines(lines: list[tuple[str, bool]]) -> None:
+    """(line, ok) pairs about the history: ok ones on stdout, the others as warnings on stderr."""
+    for line, ok in lines:
+        print(line if ok else f"formcheck: warning: {line}", file=sys.stdout if ok else sys.stderr)
