@@ -30,7 +30,11 @@ Shared by all three:
 | calibration | still_min_s 1.0, still_max_s 2.0, calibration_search_s 15, still_tolerance_frac 0.08, calibration_knee_range_deg 30, calibration_straight_margin_deg 15, calibration_hip_range_deg 35 |
 | session | moved_trunk_frac 0.25, moved_for_s 1.5, person_forget_s 1.0, person_survey_s 5.0 |
 | feedback | banner_live_s 3.0, banner_video_s 1.5 |
-| voice | set_rest_s 15, voice_repeat_s 5, voice_setup_settle_s 1, voice_setup_repeat_s 10, voice_max_wait_s 4, pace_beat_s 1, pace_late_s 0.3 |
+| calibration window | calibration_guard_s 0.7 |
+| prescription (sets) | set_rest_s 15, sets_prescribed 3, set_reps_min 10, set_reps_max 12, sessions_per_week_min 3, sessions_per_week_max 4 |
+| fatigue within a set | fatigue_min_reps 3, fatigue_share 0.75, fatigue_tempo_frac 0.75, fatigue_baseline_reps 3 |
+| progression over sessions | progress_after_sessions 3, end_range_change_cm 2.0, frequency_window_days 28 |
+| voice | voice_repeat_s 5, voice_setup_settle_s 1, voice_setup_repeat_s 10, voice_max_wait_s 4, pace_beat_s 1, pace_late_s 0.3 (a set's end is said after set_rest_s) |
 
 Swinging threshold: the coached phase is 3 s; rushed reps take about 1 s. The minimum
 phase (1.8 s) sits about mid-way between the slowest rushed phase (~1.1 s) and the
@@ -43,6 +47,21 @@ tabletop heel height (baseline); ``rep_end_frac`` is of the rep's depth;
 ``arching_tilt_lift_frac`` of ``arching_lift_cm`` (a tilt counts only with that much lift,
 or with the lift unknown); ``still_tolerance_frac`` and ``moved_trunk_frac`` of the trunk
 length; ``timing_angle_min_known`` of a rep's frames.
+
+Sets and the prescription: a rest of ``set_rest_s`` or more between two reps ends a set; the
+prescription is ``sets_prescribed`` sets of ``set_reps_min``–``set_reps_max`` slow reps per leg,
+``sessions_per_week_min``–``sessions_per_week_max`` sessions a week. Fatigue within a set: a
+fault (or a rep shorter than ``fatigue_tempo_frac`` of the set's first
+``fatigue_baseline_reps`` reps) from a given rep on, in at least ``fatigue_share`` of the at
+least ``fatigue_min_reps`` reps from there to the set's end, and in at most ``1 −
+fatigue_share`` of the reps before. Over sessions: ``progress_after_sessions`` sessions in a
+row clean at full depth and a slow tempo earn the next profile; an end range that moved by
+``end_range_change_cm`` between the latest and the earlier sessions got better or worse;
+sessions a week are counted over the last ``frequency_window_days``.
+
+The calibration window ends ``calibration_guard_s`` before the still start posture was seen
+to end: a slow first lowering moves the legs too little to be noticed for about half a
+second, and the window must not reach into the first rep.
 """
 
 from __future__ import annotations
@@ -117,7 +136,17 @@ class ExerciseProfile:
             people this often (``people`` in frames.csv); the person's loss triggers it at once.
         banner_live_s: a live fault banner stays this long after its condition last held.
         banner_video_s: a fault banner in the annotated video shows this long from its time.
-        set_rest_s: a rest this long after a rep ends the set (the voice says so).
+        calibration_guard_s: the tail of the still start posture left out of the calibration
+            window (the first lowering begins before it is noticed).
+        set_rest_s: a rest at least this long between two reps ends a set (``sets`` in the
+            report; live, the voice says the set is over once the rest has lasted this long).
+        sets_prescribed, set_reps_min, set_reps_max: the prescription, sets of reps per leg.
+        sessions_per_week_min, sessions_per_week_max: the prescribed sessions a week.
+        fatigue_min_reps, fatigue_share, fatigue_tempo_frac, fatigue_baseline_reps: fatigue
+            within a set (see the module docstring).
+        progress_after_sessions: clean sessions at full depth in a row that earn the next profile.
+        end_range_change_cm: a change of the end range (heel height) this large is reported.
+        frequency_window_days: sessions a week are counted over this many last days.
         voice_repeat_s: the same spoken cue is not said again within this long.
         voice_setup_settle_s: set-up guidance is spoken once it has stayed the same this long.
         voice_setup_repeat_s: guidance that stays the same is said again after this long.
@@ -187,7 +216,20 @@ class ExerciseProfile:
     person_survey_s: float = 5.0
     banner_live_s: float = 3.0
     banner_video_s: float = 1.5
+    calibration_guard_s: float = 0.7
     set_rest_s: float = 15.0
+    sets_prescribed: int = 3
+    set_reps_min: int = 10
+    set_reps_max: int = 12
+    sessions_per_week_min: int = 3
+    sessions_per_week_max: int = 4
+    fatigue_min_reps: int = 3
+    fatigue_share: float = 0.75
+    fatigue_tempo_frac: float = 0.75
+    fatigue_baseline_reps: int = 3
+    progress_after_sessions: int = 3
+    end_range_change_cm: float = 2.0
+    frequency_window_days: int = 28
     voice_repeat_s: float = 5.0
     voice_setup_settle_s: float = 1.0
     voice_setup_repeat_s: float = 10.0
@@ -235,6 +277,14 @@ class ExerciseProfile:
                 raise ValueError(f"ExerciseProfile.{name} must be > 0, got {getattr(self, name)!r}")
         if self.pace_beat_s <= 0:
             raise ValueError(f"ExerciseProfile.pace_beat_s must be > 0, got {self.pace_beat_s!r}")
+
+        for name in ("fatigue_share", "fatigue_tempo_frac"):
+            if not 0 < getattr(self, name) < 1:
+                raise ValueError(f"ExerciseProfile.{name} must be between 0 and 1, got {getattr(self, name)!r}")
+        for low, high in (("set_reps_min", "set_reps_max"), ("sessions_per_week_min", "sessions_per_week_max")):
+            if not 0 < getattr(self, low) <= getattr(self, high):
+                raise ValueError(f"ExerciseProfile.{low} must be positive and at most {high}, "
+                                 f"got {getattr(self, low)!r}")
 
     @property
     def rep_legs(self) -> tuple[RepLeg, ...]:

@@ -43,8 +43,12 @@ ENGLISH: Mapping[str, str] = {
     "advice.end_range.hip": " (hip angle {hip:.0f}°)",
     "advice.leg.both": "Both legs",
     "advice.leg.one": "{leg} leg",
-    "advice.tempo": "Slow down: about {down:.0f} s down and {up:.0f} s up, no bounce at the bottom "
-                    "(your average: {lower:.1f} s down, {raise_:.1f} s up).",
+    "advice.tempo.phases": "rep {index}: {lower:.1f} s down, {raise_:.1f} s up",
+    "advice.tempo.rushed": "Slow down: {phases} — about {down:.0f} s down and {up:.0f} s up; a phase under "
+                           "{min_s:.1f} s is swinging.",
+    "advice.tempo.bounce": "No bouncing at the bottom (rep {reps}): pause, then raise under control.",
+    "advice.tempo.quick": "Not swinging, but a little quicker than the coached {down:.0f} s down and {up:.0f} s "
+                          "up ({phases}): slower builds more control.",
     "advice.knees_straight": "Keep both knees straight through the whole rep.",
     "advice.knee_bend": "Keep the {knee:.0f}° knee bend through the whole rep: the lever must not change.",
     "advice.progress": "Every rep was clean at full depth and a ~{down:.0f} s tempo: "
@@ -52,6 +56,27 @@ ENGLISH: Mapping[str, str] = {
     "advice.top": "Every rep was clean at full depth and a slow tempo: this is the top progression; "
                   "build to 3 sets of 10–12 slow reps.",
     "advice.deeper": "Clean reps: lower a little further each session while the back stays imprinted.",
+    # sets: the session against the prescription, and fatigue within a set
+    "advice.sets.done": "This session: {sets} {word} ({per_leg} reps per leg); the prescription is {target} sets "
+                        "of {reps_min}–{reps_max} slow reps per leg, {week_min}–{week_max} times a week.",
+    "advice.sets.word.one": "set",
+    "advice.sets.word.many": "sets",
+    "advice.sets.short": "Set{many} {which}: fewer than {reps_min} reps per leg — build up to "
+                         "{reps_min}–{reps_max} while every rep stays clean.",
+    "advice.sets.over": "Set{many} {which}: more than {reps_max} reps per leg — rather than more reps, move on "
+                        "to the next progression once every rep is clean.",
+    "advice.sets.more": "Build up to {target} sets, with a rest of at least {rest_s:.0f} s between them "
+                        "(formcheck starts a new set after such a rest).",
+    "advice.sets.on_target": "Sets and reps per leg are as prescribed.",
+    "advice.fatigue.leg": " of the {leg} leg",
+    "advice.fatigue.arching": "Set {set}: your back started lifting from rep {rep}{leg} on (rep {index} in the "
+                              "table) — that is fatigue: end the set there, or rest longer between sets.",
+    "advice.fatigue.tabletop_lost": "Set {set}: your knee drifted out of position from rep {rep}{leg} on (rep "
+                                    "{index} in the table) — that is fatigue: end the set there, or rest longer "
+                                    "between sets.",
+    "advice.fatigue.tempo": "Set {set}: your tempo shortened from rep {rep}{leg} on (rep {index} in the table: "
+                            "{now:.1f} s against {before:.1f} s at the start of the set) — that is fatigue: "
+                            "slow down, or end the set there.",
     # set-up guidance (live), and the camera view
     "setup.no_person": "no person found — lie down side-on to the camera, your whole body in view",
     "setup.body_cut_off": "move back (or move the camera away): your whole body must be in the frame",
@@ -112,6 +137,50 @@ ENGLISH: Mapping[str, str] = {
     "warn.moved.lost": "you (or the camera) moved at {moved_s:.1f} s: no still tabletop followed, so nothing "
                        "after it was measured",
     "warn.interrupted": "the analysis was interrupted: this report covers only the frames analysed",
+    "warn.calibration_overlap": "the calibration (imprint) window {start_s:.1f}–{end_s:.1f} s reaches "
+                                "{overlap_s:.1f} s into rep {rep}, so its baselines include the start of that "
+                                "movement — lie still in tabletop for 2 s before the first rep",
+    # the session history
+    "history.recorded": "history: recorded as session {id} ({person}, {exercise}, sets: {sets}){replaced} — "
+                        "'formcheck history' lists the sessions",
+    "history.skipped": "history: not recorded — no reps were counted in this session",
+    "history.recorded.replaced": ", replacing the earlier record of this video",
+    "history.batch.recorded": "history: {count} {sessions} of this batch recorded{without} — 'formcheck history' "
+                              "lists the sessions",
+    "history.batch.without_reps": "; {count} {videos} without reps not recorded",
+    "history.batch.failed": "{message} ({count} {videos} of this batch)",
+    "history.batch.no_report": "the report {path} could not be read back ({reason}), so this session was not "
+                               "recorded; run the batch again with --force for this video",
+    "history.problem.damaged": "the session history {path} is damaged ({reason})",
+    "history.problem.busy": "the session history {path} stayed busy for {wait_s:.0f} s (another formcheck was "
+                            "writing to it)",
+    "history.problem.unwritable": "the session history folder {folder} cannot be used ({reason})",
+    "history.problem.newer": "the session history {path} was written by a newer formcheck ({reason})",
+    "history.fix.damaged": "move that file away (formcheck then starts a new history) or set FORMCHECK_HOME "
+                           "to another folder",
+    "history.fix.busy": "try again when the other formcheck has finished",
+    "history.fix.unwritable": "set FORMCHECK_HOME to a folder you can write, or use --no-history",
+    "history.fix.newer": "update formcheck, or set FORMCHECK_HOME to another folder",
+    "progress.next": "{person}: the last {count} {exercise} sessions were clean at full depth and a slow tempo "
+                     "— move on to {next} ({description}).",
+    "progress.top": "{person}: the last {count} {exercise} sessions were clean at full depth and a slow tempo — "
+                    "this is the top progression: keep to 3 sets of 10–12 slow reps.",
+    "progress.not_yet": "{person}: {ready} of the last {count} {exercise} sessions were clean at full depth and a "
+                        "slow tempo; {needed} in a row earn the next progression.",
+    "progress.end_range.worse": "{leg}: the end range got worse — the back now stays down only to {latest:.0f} cm "
+                                "above the floor, against {earlier:.0f} cm before; ease off for a few sessions "
+                                "and stop above that height.",
+    "progress.end_range.better": "{leg}: the end range improved — the back now stays down to {latest:.0f} cm "
+                                 "above the floor, against {earlier:.0f} cm before.",
+    "progress.frequency.none": "No session in the last {days} days; the prescription is {low}–{high} a week.",
+    "progress.frequency.low": "{per_week:.1f} sessions a week over the last {days} days; the prescription is "
+                              "{low}–{high}.",
+    "progress.frequency.high": "{per_week:.1f} sessions a week over the last {days} days — more than the "
+                               "{low}–{high} prescribed: rest days let the muscles adapt.",
+    "progress.frequency.ok": "{per_week:.1f} sessions a week over the last {days} days, as prescribed "
+                             "({low}–{high}).",
+    "history.not_recorded": "{problem}, so this session was not recorded; the report was written — {fix}",
+    "history.cannot_use": "{problem} — {fix}",
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}

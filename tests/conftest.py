@@ -68,3 +68,11 @@ def first_frames(path: Path, count: int) -> list[np.ndarray]:
         if len(frames) == count:
             break
     return frames
+
+
+@pytest.fixture(autouse=True)
+def _history_home(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Every test records sessions in a history of its own, never in the user's data folder."""
+    home = tmp_path_factory.mktemp("formcheck_home")
+    monkeypatch.setenv("FORMCHECK_HOME", str(home))
+    return home

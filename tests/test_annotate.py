@@ -485,7 +485,7 @@ def test_chromium_loads_the_report_with_its_stills_and_plots(analysed: AnalysisR
     assert errors == []
     stills = len(analysed.stills)
     assert status["decoded"] == [True] * stills and len(status["widths"]) == stills
-    assert all(width > 0 for width in status["widths"]) and status["svgs"] == 3
+    assert all(width > 0 for width in status["widths"]) and status["svgs"] == 4  # 3 plots, the tempo chart
     assert image is not None and image.shape[1] == 1280 and image.shape[0] == status["height"]
     # the plot lines (both legs, lumbar lift) and the fault markers are on screen, in the overlay's RGB
     for colour in (DEFAULT_PALETTE.left, DEFAULT_PALETTE.right, DEFAULT_PALETTE.lumbar, FAULT_COLOURS["tabletop_lost"]):

@@ -19,7 +19,8 @@ from formcheck.app.batch.inputs import find_videos, output_folders
 from formcheck.app.batch.manifest import BatchInputError, read_manifest
 from formcheck.app.batch.probe import SHARED_HINT, BatchSetupError, NodeView, check_nodes, look_around
 from formcheck.app.batch.rows import COLUMNS, base_row, report_row
-from formcheck.cli import _ray_address, build_parser, main
+from formcheck.cli import build_parser, main
+from formcheck.cli.batch import _ray_address
 from formcheck.profiles import PROFILES
 
 EXERCISES = tuple(PROFILES)
@@ -92,6 +93,8 @@ def test_a_manifest_gives_paths_relative_to_itself_and_what_it_knows(tree: Path)
     ("path,date\nx.mp4,31/03/2026\n", "line 2: date '31/03/2026' is not a date like 2026-03-31"),
     ("path,person\n,Ana\n", "line 2 has no path"),
     ("path\np1\n", "line 2: p1 is a folder"),
+    ('path,person\nx.mp4,"An\na"\n', ": the person must not contain control characters or line breaks"),
+    (f"path,person\nx.mp4,{'x' * 81}\n", "line 2: the person is 81 characters long; use at most 80"),
 ])
 def test_a_bad_manifest_is_one_sentence_naming_the_line(tree: Path, text: str, fragment: str) -> None:
     with pytest.raises(BatchInputError, match=re.escape(fragment)):

@@ -43,8 +43,10 @@ def test_still_tabletop_then_a_rep_calibrates_on_the_still_part() -> None:
     calibration = run(poses)
     assert calibration.ok and calibration.warning is None
     assert calibration.start_s == pytest.approx(0.0)
-    # movement is noticed within a few frames (5-frame median filter): ≤ 0.15 s into the rep
-    assert 44 / FPS <= calibration.end_s <= 44 / FPS + 0.15
+    # movement is noticed within a few frames (5-frame median filter), and the window leaves out the
+    # guard before that: it ends before the rep began
+    guard_s = CalibrationSettings.for_profile().guard_s
+    assert 44 / FPS - guard_s - 1 / FPS <= calibration.end_s <= 44 / FPS
     assert calibration.knee_angle_deg["left"] == pytest.approx(90, abs=2)
     # trunk 200 px = 0.5 m world → 0.25 cm/px; without a mask joints sit 0.2 trunk above the floor
     assert calibration.cm_per_px == pytest.approx(0.25, rel=0.01)
@@ -54,7 +56,22 @@ def test_still_tabletop_then_a_rep_calibrates_on_the_still_part() -> None:
 
 def test_long_still_tabletop_stops_at_max_still() -> None:
     calibration = run([pose_at(i / FPS) for i in range(150)])
-    assert calibration.ok and calibration.end_s - calibration.start_s == pytest.approx(2.0, abs=0.04)
+    guard_s = CalibrationSettings.for_profile().guard_s
+    assert calibration.ok and calibration.end_s - calibration.start_s == pytest.approx(2.0 - guard_s, abs=1.01 / FPS)
+
+
+def test_the_guard_keeps_half_the_shortest_still_run_and_the_tail_is_still_buffered() -> None:
+    settings = replace(CalibrationSettings.for_profile(), guard_s=5.0)
+    calibrator = Calibrator(settings)
+    poses = [pose_at(i / FPS) for i in range(40)] + [pose_at((40 + i) / FPS, hip_deg=90 + 3 * i) for i in range(20)]
+    for pose in poses:
+        if calibrator.update(pose) is not None:
+            break
+    calibration = calibrator.result
+    assert calibration is not None and calibration.ok
+    assert calibration.end_s == pytest.approx(0.5 * settings.min_still_s, abs=1.01 / FPS)
+    assert len(calibrator.buffered_poses) > len(calibrator.calibration_poses) >= 15
+    assert calibrator.buffered_poses[: len(calibrator.calibration_poses)] == calibrator.calibration_poses
 
 
 @pytest.mark.parametrize("fps", [30.0, 30000 / 1001, 25.0])
@@ -67,7 +84,8 @@ def test_still_tabletop_calibrates_as_soon_as_it_was_held_long_enough(fps: float
             break
     assert calibrator.result is not None and calibrator.result.ok
     assert i / fps == pytest.approx(2.0, abs=1.01 / fps)
-    assert calibrator.result.end_s - calibrator.result.start_s == pytest.approx(2.0, abs=1.01 / fps)
+    guard_s = calibrator.settings.guard_s
+    assert calibrator.result.end_s - calibrator.result.start_s == pytest.approx(2.0 - guard_s, abs=1.01 / fps)
 
 
 def test_settling_in_before_the_hold_is_skipped() -> None:
@@ -107,3 +125,23 @@ def test_straight_leg_profile_calibrates_on_straight_knees() -> None:
     calibration = run(poses, CalibrationSettings.for_profile(get_profile("straight-leg")))
     assert calibration.ok and calibration.knee_angle_deg["left"] == pytest.approx(172.0, abs=1.0)
     assert CalibrationSettings.for_profile(get_profile("heel-tap")).tabletop_knee_deg == (60.0, 120.0)
+
+
+def test_shape_comes_from_the_whole_still_run_and_posture_from_the_window() -> None:
+    """The guarded window gives the posture (knee/hip angles, heel heights) and the times; the
+    body's shape (trunk axis, scale, floor) comes from every still frame, the tail included."""
+    from formcheck.measure.calibration import calibrate
+
+    window = [pose_at(i / FPS) for i in range(20)]
+    tail = []
+    for i in range(40):  # the tail: knees opened to 110°, the trunk 4 px lower in the image
+        pose = pose_at((20 + i) / FPS, knee_deg=110.0)
+        xy = pose.xy_px.copy()
+        xy[[L.LEFT_SHOULDER, L.RIGHT_SHOULDER, L.LEFT_HIP, L.RIGHT_HIP], 1] += 4.0
+        tail.append(replace(pose, xy_px=xy))
+    calibration = calibrate(window, shape_poses=window + tail)
+    assert calibration.axis.hip_px == pytest.approx([300.0, 304.0])  # the median of all 60 frames
+    assert calibration.knee_angle_deg["left"] == pytest.approx(90.0, abs=1e-6)  # the window's
+    assert (calibration.start_s, calibration.end_s) == pytest.approx((0.0, 19 / FPS))
+    alone = calibrate(window)
+    assert alone.axis.hip_px == pytest.approx([300.0, 300.0]) and alone.knee_angle_deg["left"] == pytest.approx(90.0)

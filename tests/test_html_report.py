@@ -119,13 +119,14 @@ def _parse(page: str) -> _Tags:
     return parser
 
 
-def _assert_self_contained(page: str) -> None:
+def _assert_self_contained(page: str, local: tuple[str, ...] = ("annotated.mp4",)) -> None:
+    """No network, no script; every link an anchor, a data URI or one of the ``local`` files beside it."""
     assert "http://" not in page and "https://" not in page
     assert "<script" not in page and "<link" not in page and "@import" not in page
     for tag, attrs in _parse(page).starts:
         for name in ("src", "href"):
             value = attrs.get(name)
-            assert value is None or value.startswith(("data:", "#")), f"<{tag} {name}={value!r}>"
+            assert value is None or value.startswith(("data:", "#")) or value in local, f"<{tag} {name}={value!r}>"
 
 
 def test_page_is_self_contained_and_well_formed() -> None:
@@ -162,7 +163,7 @@ def test_summary_advice_and_warnings() -> None:
 
 def test_one_svg_per_plot_with_band_threshold_reps_and_faults() -> None:
     page = render_report_html(_report(), _series())
-    svgs = re.findall(r"<svg.*?</svg>", page, flags=re.S)
+    svgs = re.findall(r'<svg class="plot" .*?</svg>', page, flags=re.S)  # the plots over time (not the charts)
     assert len(svgs) == 3
     knee, heel, lumbar = svgs
     for svg in svgs:
@@ -290,9 +291,9 @@ def test_real_report(real_analysis: Any, tmp_path: Path) -> None:
     write_report_html(path, report, series, _fault_stills(report))
     page = path.read_text(encoding="utf-8")
     _assert_self_contained(page)
-    body = page.split("<tbody>")[1].split("</tbody>")[0]
+    body = page.split('<table class="reps">')[1].split("<tbody>")[1].split("</tbody>")[0]
     assert body.count("<tr") == len(report["reps"])
-    assert len(re.findall(r"<svg", page)) == 3
+    assert len(re.findall(r'<svg class="plot" ', page)) == 3 and page.count('<svg class="plot chart"') == 1
     assert page.count("data:image/jpeg;base64,") == sum(len(r["faults"]) for r in report["reps"])
 
 
@@ -322,7 +323,7 @@ def test_chromium_renders_plots_and_stills(real_analysis: Any, tmp_path: Path) -
     report, series = real_analysis.report, real_analysis.session.series
     html_path = tmp_path / "report.html"
     write_report_html(html_path, report, series, _fault_stills(report))
-    image, log = _screenshot(html_path, tmp_path)
+    image, log = _screenshot(html_path, tmp_path, size="1280,5200")  # the whole page, the stills at its end
     assert image.shape[1] == 1280
     assert "CONSOLE" not in log and "Uncaught" not in log
     # The plot lines (left knee / heel, right knee / heel, lumbar lift) and the fault markers.

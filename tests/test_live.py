@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import json
+import re
 import os
 import shutil
 import signal
@@ -66,8 +67,11 @@ def test_replayed_session_reports_the_same_reps_and_faults_as_the_truth(swinging
     times = frames_csv_times(out / "frames.csv")
     assert report["source"]["frames"] == len(times) and len(times) <= truth["clip"]["frames"]
     assert times[-1] > truth["clip"]["duration_s"] - 1.0
+    assert report["source"]["fps"] == pytest.approx(30.0, rel=0.01)  # the file's rate, not the model's
     assert (out / "report.html").is_file()
     assert "reps: left 3, right 2" in result.stdout and "session ended: end of source" in result.stdout
+    # recorded in the history (the test's FORMCHECK_HOME), dated by the replayed file
+    assert re.search(r"^history: recorded as session \d+ \(me, heel-tap, sets: 1\)", result.stdout, re.MULTILINE)
 
 
 def test_sigint_halfway_saves_an_incomplete_report(tmp_path) -> None:

@@ -92,9 +92,17 @@ def test_camera_failing_mid_session_keeps_what_was_recorded(unplugged_camera, tm
     # the model (30 ms a frame) kept up with at most one frame in flight; the rest were dropped
     stats = result.stats
     assert stats.processed == report["source"]["frames"] >= 20
+    # the camera's own frame rate (60 fps), not the rate the model kept up with (~30 a second)
+    assert report["source"]["fps"] == pytest.approx(60.0, rel=0.01)
     assert 119 <= stats.processed + stats.dropped <= 120  # one may be in flight when the camera fails
     assert stats.dropped > 0 and all(latency >= 30.0 for latency in stats.latency_ms)
     assert report["calibration"]["ok"]  # the still tabletop was calibrated on
+    assert result.history is None  # not asked to record
+
+
+def test_a_live_session_without_reps_is_not_recorded(unplugged_camera, tmp_path) -> None:
+    result = run_live(LiveOptions(camera=0, out_dir=tmp_path / "out", window=False, history=True, person="Ann"))
+    assert result.history is not None and result.history.status == "skipped" and result.history.ok
 
 
 def test_cli_says_one_sentence_and_exits_non_zero_when_the_camera_fails(unplugged_camera, tmp_path,

@@ -1,4 +1,8 @@
-"""The session's summary: reps per leg, clean reps, faults per code, the end range and advice."""
+"""The session's summary: reps per leg, clean reps, faults per code, the end range and advice.
+
+The advice rests on the numbers the reps table shows: a rep is called rushed only when it has
+the ``swinging`` fault the table lists, with the table's lowering and raising times.
+"""
 
 from __future__ import annotations
 
@@ -9,6 +13,8 @@ import numpy as np
 
 from formcheck.analysis.fault import FAULT_CODES, Fault, FaultCode
 from formcheck.analysis.rep import Rep
+from formcheck.analysis.set_advice import fatigue_sentence, prescription_advice, session_fatigue
+from formcheck.analysis.sets import split_sets
 from formcheck.core.legs import legs_of, mean_of_legs
 from formcheck.core.series import MeasureSeries
 from formcheck.profiles import PROFILES, ExerciseProfile
@@ -47,7 +53,9 @@ def end_range(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
 def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
               end_ranges: Mapping[str, Mapping[str, float]] | None = None,
               setup_faults: Sequence[Fault] = ()) -> dict[str, object]:
-    """The report's ``summary``: reps per leg, clean reps, reps per fault code, advice sentences.
+    """The report's ``summary``: reps per leg, clean reps, reps per fault code, advice sentences,
+    and ``ready_to_progress`` (every rep clean, at full depth and slow enough: the progression
+    advice; the history counts such sessions).
 
     ``end_ranges`` is :func:`end_range`'s result (computed from the faults when None);
     ``setup_faults`` (a start position that is not the exercise's) count in ``faults`` and get
@@ -64,7 +72,46 @@ def summarize(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], pr
     clean = sum(not fs for fs in faults_per_rep)
     ranges = end_ranges if end_ranges is not None else end_range(reps, faults_per_rep)
     return {"reps": counts, "clean_reps": clean, "faults": codes,
-            "advice": _advice(reps, faults_per_rep, profile, ranges, codes, bool(setup_faults))}
+            "advice": _advice(reps, faults_per_rep, profile, ranges, codes, bool(setup_faults)),
+            "ready_to_progress": bool(reps) and ready_to_progress(reps, faults_per_rep, profile, bool(setup_faults))}
+
+
+def slow_enough(rep: Rep, profile: ExerciseProfile) -> bool:
+    """Both phases at least ``slow_enough_frac`` of the coached tempo."""
+    return (rep.lower_s >= profile.slow_enough_frac * profile.target_lower_s
+            and rep.raise_s >= profile.slow_enough_frac * profile.target_raise_s)
+
+
+def ready_to_progress(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
+                      bad_setup: bool = False) -> bool:
+    """Every rep clean, at full depth and slow enough, from a good start position."""
+    return (not bad_setup and not any(faults_per_rep) and all(slow_enough(r, profile) for r in reps)
+            and all(_depth_frac(r) >= profile.full_depth_frac for r in reps))
+
+
+def _phases(rep: Rep) -> str:
+    """A rep's phases as the reps table shows them (one decimal)."""
+    return say("advice.tempo.phases", index=rep.index, lower=rep.lower_s, raise_=rep.raise_s)
+
+
+def tempo_advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile) -> list[str]:
+    """Tempo advice from the reps' own faults and times: rushed phases (the ``swinging`` fault in
+    seconds), a bounce (in cm), or — with no swinging at all — phases a little under the coached
+    tempo, said to be not swinging."""
+    rushed = [r for r, fs in zip(reps, faults_per_rep) if any(f.code == "swinging" and f.unit == "s" for f in fs)]
+    bounced = [r.index for r, fs in zip(reps, faults_per_rep)
+               if any(f.code == "swinging" and f.unit != "s" for f in fs)]
+    advice = []
+    values = dict(down=profile.target_lower_s, up=profile.target_raise_s, min_s=min(profile.min_lower_s,
+                                                                                   profile.min_raise_s))
+    if rushed:
+        advice.append(say("advice.tempo.rushed", phases="; ".join(_phases(r) for r in rushed), **values))
+    if bounced:
+        advice.append(say("advice.tempo.bounce", reps=", ".join(map(str, bounced)), **values))
+    quick = [r for r in reps if not slow_enough(r, profile)]
+    if not rushed and not bounced and quick:
+        advice.append(say("advice.tempo.quick", phases="; ".join(_phases(r) for r in quick), **values))
+    return advice
 
 
 def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], profile: ExerciseProfile,
@@ -81,21 +128,14 @@ def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], prof
             hip = r.get("hip_angle_deg", math.nan)
             at_hip = say("advice.end_range.hip", hip=hip) if hip is not None and math.isfinite(hip) else ""
             advice.append(say("advice.end_range", name=name, heel=r["heel_height_cm"], at_hip=at_hip))
-    lower = float(np.mean([r.lower_s for r in reps]))
-    raise_ = float(np.mean([r.raise_s for r in reps]))
-    slow_enough = all(r.lower_s >= profile.slow_enough_frac * profile.target_lower_s
-                      and r.raise_s >= profile.slow_enough_frac * profile.target_raise_s
-                      for r in reps)
-    if codes["swinging"] or not slow_enough:
-        advice.append(say("advice.tempo", down=profile.target_lower_s, up=profile.target_raise_s,
-                          lower=lower, raise_=raise_))
+    advice += tempo_advice(reps, faults_per_rep, profile)
     if codes["tabletop_lost"] - int(bad_setup) > 0:
         if profile.knee_straight_min_deg is not None:
             advice.append(say("advice.knees_straight"))
         else:
             advice.append(say("advice.knee_bend", knee=profile.knee_target_deg or profile.start_hip_deg))
     full = all(_depth_frac(r) >= profile.full_depth_frac for r in reps)
-    if not any(faults_per_rep) and not bad_setup and full and slow_enough:
+    if ready_to_progress(reps, faults_per_rep, profile, bad_setup):
         nxt = PROFILES.get(profile.next_profile) if profile.next_profile else None
         if nxt is not None:
             advice.append(say("advice.progress", down=profile.target_lower_s, name=nxt.name,
@@ -104,6 +144,8 @@ def _advice(reps: Sequence[Rep], faults_per_rep: Sequence[Sequence[Fault]], prof
             advice.append(say("advice.top"))
     elif not any(faults_per_rep) and not full:
         advice.append(say("advice.deeper"))
+    advice += prescription_advice(split_sets(reps, profile.set_rest_s), reps, profile)
+    advice += [fatigue_sentence(found) for found in session_fatigue(reps, faults_per_rep, profile)]
     return advice
 
 

@@ -19,6 +19,7 @@ from formcheck.analysis.session import summarise_session
 from formcheck.app.result import AnalysisResult
 from formcheck.app.outputs import default_out_dir, prepare_out_dir, write_session_outputs
 from formcheck.app.annotate import annotate_outputs
+from formcheck.app.history.record import record_session
 from formcheck.app.voice.replay import VoiceReplay
 from formcheck.errors import FormcheckError
 from formcheck.pose.estimator import PoseEstimator
@@ -26,6 +27,7 @@ from formcheck.io.workers import Prefetcher
 from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.app.progress import ProgressBar
 from formcheck.measure.recorder import MeasureRecorder
+from formcheck.report.html_report import write_report_html
 from formcheck.report.json_report import SourceInfo
 from formcheck.measure.stride import check_stride, default_stride, expand_frame_table
 from formcheck.io.sources import VideoFileSource, fit_within
@@ -48,7 +50,8 @@ class NoPersonError(FormcheckError):
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
                   exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
                   show_progress: bool = True, write_video: bool = True,
-                  stride: int | None = None, voice: bool = False, pace: bool = False) -> AnalysisResult:
+                  stride: int | None = None, voice: bool = False, pace: bool = False,
+                  person: str | None = None, history: bool = False) -> AnalysisResult:
     """Analyse a recorded video and write frames.csv, report.json and report.html into ``out_dir``,
     then (second pass, :mod:`formcheck.annotate`) annotated.mp4 unless ``write_video`` is False,
     and the fault stills into report.html.
@@ -61,6 +64,10 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     ``voice`` / ``pace``: decide on the analysed frames what ``formcheck live --voice`` /
     ``--pace`` would have said (:class:`~formcheck.app.voice.VoiceReplay`), list it in
     report.json's ``cues`` and put it on the annotated video's audio track.
+
+    ``history`` True records the finished session in the history for ``person`` (default: the
+    one local person; see :func:`formcheck.app.history.record_session`) before the video pass;
+    how that went is ``result.history`` (a problem with the history never fails the analysis).
 
     Raises:
         VideoError, ModelError, OutputError, ValueError (unknown exercise, stride < 1): bad input.
@@ -115,7 +122,12 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
+    if history:
+        result.history = record_session(result.report, person, kind="analyze", video=video_path,
+                                        report_dir=result.out_dir)
     annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
+    if "annotated_video" in result.outputs and result.session is not None:  # the page links the video now
+        write_report_html(result.outputs["report_html"], result.report, result.session.series, result.stills)
     return result
 
 

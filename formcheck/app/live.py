@@ -29,6 +29,7 @@ from formcheck.core.pose import Pose
 from formcheck.app.live_feedback import LiveFeedback, process_frame
 from formcheck.render.annotator import Annotator
 from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX
+from formcheck.app.history.record import record_session
 from formcheck.app.outputs import prepare_out_dir, write_session_outputs
 from formcheck.analysis.session import summarise_session
 from formcheck.pose.estimator import PoseEstimator
@@ -68,6 +69,8 @@ class LiveOptions:
     model_path: Path | None = None
     window: bool = True
     sound: bool = False
+    person: str | None = None  # whose session, for the history (None: the one local person)
+    history: bool = False  # record the session in the history when its report is written
     voice: bool = False  # spoken set-up, faults, counts, sets, summary (replaces the sound's tones)
     pace: bool = False  # the spoken tempo count
 
@@ -103,6 +106,7 @@ class LiveResult:
     outputs: dict[str, Path] = field(default_factory=dict)
     report: dict[str, Any] = field(default_factory=dict)
     recorder: MeasureRecorder | None = None  # every processed frame (``t_s``, ``xy_px``, segments)
+    history: Any = None  # how recording the session went (app.history.RecordOutcome), None when not asked
 
 
 class _InterruptFlag:
@@ -241,9 +245,7 @@ class LiveSession:
     def write_report(self, out_dir: Path, source_name: str, complete: bool) -> tuple[dict[str, Path], dict]:
         """The same analysis as ``formcheck analyze`` on everything recorded → report files."""
         recorder = self.recorder
-        times = recorder.t_s
-        span_s = float(times[-1] - times[0]) if len(times) > 1 else 0.0
-        fps = (len(times) - 1) / span_s if span_s > 0 else 0.0
+        fps, span_s = source_rate(recorder.t_s, recorder.frame_index)
         width, height = self.frame_size or (0, 0)
         source = SourceInfo(path=source_name, fps=fps, frames=len(recorder),
                             duration_s=span_s + (1.0 / fps if fps > 0 else 0.0), width=width, height=height)
@@ -254,6 +256,17 @@ class LiveSession:
         session = summarise_session(recorder, self.profile)
         return write_session_outputs(recorder, session, source, self.profile, out_dir, complete, warnings,
                                      cues=self.voice.cues if self.voice is not None else ())
+
+
+def source_rate(t_s: np.ndarray, frame_index: np.ndarray) -> tuple[float, float]:
+    """The source's own frame rate and the time span (s) of a session whose processed frames had
+    times ``t_s`` and source frame numbers ``frame_index``: the source's frames between the first
+    and the last processed one over their time — not the (lower) rate the pose model kept up
+    with, which the report gives as frames analysed."""
+    if len(t_s) < 2:
+        return 0.0, 0.0
+    span_s = float(t_s[-1] - t_s[0])
+    return (float(frame_index[-1] - frame_index[0]) / span_s if span_s > 0 else 0.0), span_s
 
 
 def open_source(options: LiveOptions) -> tuple[CameraSource | ReplaySource, str]:
@@ -273,6 +286,7 @@ def run_live(options: LiveOptions) -> LiveResult:
     if options.window:
         check_display()
     source, source_name = open_source(options)
+    started = datetime.now().astimezone()  # a camera session was filmed now
     display: Display | None = None
     sound: SoundCue | None = None
     voice: LiveVoice | None = None
@@ -295,6 +309,10 @@ def run_live(options: LiveOptions) -> LiveResult:
                 voice.finish(session.feedback)  # the summary, spoken while the report is written
             if len(session.recorder):
                 result.outputs, result.report = session.write_report(out_dir, source_name, result.complete)
+                if options.history:
+                    result.history = record_session(result.report, options.person, kind="live",
+                                                    video=options.source, report_dir=out_dir,
+                                                    filmed_at=None if options.source is not None else started)
     finally:
         source.close()  # also when the output folder, the window or the model failed first
         if display is not None:

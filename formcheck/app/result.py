@@ -33,6 +33,7 @@ class AnalysisResult:
     stages: StageTimer = field(default_factory=StageTimer)  # seconds per stage (bench/throughput.py)
     stills: dict[str, bytes] = field(default_factory=dict)  # JPEG per fault moment ("rep3-arching")
     frames: FrameTable | None = None  # what frames.csv holds: every frame read, ``analysed`` 1/0
+    history: Any = None  # how recording the session went (app.history.RecordOutcome), None when not asked
     cues: list[Any] | None = None  # what the voice says (``voice.Cue``s); None without --voice / --pace
 
     @property

@@ -6,8 +6,12 @@ it returns a :class:`Calibration` once the person has held a tabletop still for 
 tabletop appears within ``search_s`` (or the stream ends), it falls back to the stillest
 second it saw and marks the calibration not ok, with a warning for the report.
 
-Stillness is judged on key points median-filtered over 5 frames, so the window can run up
-to ~0.15 s into a movement before it is noticed; the baselines are medians and barely move.
+Stillness is judged on key points median-filtered over 5 frames, and a slow first lowering
+moves the legs too little to be noticed for about half a second, so the window leaves out the
+last ``guard_s`` of the still run (keeping at least half of ``min_still_s``): it must not reach
+into the first rep. The posture baselines (heel heights, knee and hip angles) are medians over
+that window; the body's shape (axis, floor, scale, back contour, limb lengths) over the whole
+still run, which a lowering leg moving in the image plane does not change.
 """
 
 from __future__ import annotations
@@ -45,6 +49,7 @@ class CalibrationSettings:
     still_tolerance_frac: float
     tabletop_knee_deg: tuple[float, float]  # the start posture's knee range
     tabletop_hip_deg: tuple[float, float]
+    guard_s: float = 0.0  # the still run's tail left out of the window
 
     @classmethod
     def for_profile(cls, profile: ExerciseProfile | None = None) -> CalibrationSettings:
@@ -60,7 +65,8 @@ class CalibrationSettings:
             knee = (0.0, 180.0)
         hip = (p.start_hip_deg - p.calibration_hip_range_deg, p.start_hip_deg + p.calibration_hip_range_deg)
         return cls(min_still_s=p.still_min_s, max_still_s=p.still_max_s, search_s=p.calibration_search_s,
-                   still_tolerance_frac=p.still_tolerance_frac, tabletop_knee_deg=knee, tabletop_hip_deg=hip)
+                   still_tolerance_frac=p.still_tolerance_frac, tabletop_knee_deg=knee, tabletop_hip_deg=hip,
+                   guard_s=p.calibration_guard_s)
 
 
 @dataclass(frozen=True)
@@ -117,6 +123,7 @@ class Calibrator:
         self._first_t_s: float | None = None
         self.result: Calibration | None = None
         self.calibration_poses: list[Pose] = []  # the frames the calibration was taken from
+        self.buffered_poses: list[Pose] = []  # every frame of the still run (the window and its tail)
 
     def update(self, pose: Pose) -> Calibration | None:
         """Feed one frame; returns the calibration once found (and then keeps returning it)."""
@@ -187,22 +194,40 @@ class Calibrator:
 
     def _finish(self, poses: list[Pose], ok: bool) -> Calibration:
         warning = None if ok else say("warn.calibration_fallback", search_s=self.settings.search_s)
-        self.result = calibrate(poses, ok=ok, warning=warning)
-        self.calibration_poses = poses
+        window = _without_tail(poses, self.settings.guard_s, 0.5 * self.settings.min_still_s) if ok else poses
+        self.result = calibrate(window, ok=ok, warning=warning, shape_poses=poses)
+        self.calibration_poses, self.buffered_poses = window, poses
         self._still.clear()
         self._recent.clear()
         self._fallback = None
         return self.result
 
 
+def _without_tail(poses: list[Pose], guard_s: float, keep_s: float) -> list[Pose]:
+    """The poses up to ``guard_s`` before the last one, but at least the first ``keep_s``."""
+    if guard_s <= 0 or len(poses) < 3:
+        return poses
+    cut_s = max(poses[-1].t_s - guard_s, poses[0].t_s + keep_s)
+    kept = [p for p in poses if p.t_s <= cut_s + 1e-9]
+    return kept if len(kept) >= 2 else poses[:2]
+
+
 def _duration_s(poses: deque[Pose] | list[Pose]) -> float:
     return poses[-1].t_s - poses[0].t_s if poses else 0.0
 
 
-def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) -> Calibration:
-    """Baselines from the given (still, tabletop) frames."""
-    xy = np.stack([p.xy_px for p in poses])
-    world = np.stack([p.world_m for p in poses])
+def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None,
+              shape_poses: list[Pose] | None = None) -> Calibration:
+    """Baselines from the given (still, tabletop) frames.
+
+    ``shape_poses`` (default ``poses``): the frames the body's shape is taken from — the trunk
+    axis, floor and scale, the back's imprint contour, limb lengths and the view — which the
+    start of a lowering does not change (the leg moves in the image plane); the posture (heel
+    heights, knee and hip angles) and the window's times come from ``poses``.
+    """
+    shape = shape_poses if shape_poses else poses
+    xy = np.stack([p.xy_px for p in shape])
+    world = np.stack([p.world_m for p in shape])
     with np.errstate(all="ignore"):
         shoulder = np.nanmedian(midpoint(xy, SHOULDERS), axis=0)
         hip = np.nanmedian(midpoint(xy, HIPS), axis=0)
@@ -212,21 +237,25 @@ def calibrate(poses: list[Pose], ok: bool = True, warning: str | None = None) ->
     cm_per_px = float(trunk_m * 100.0 / trunk_px)
     provisional = floor_line(shoulder, hip, knees, 0.0, cm_per_px)
     axis = TrunkAxis(shoulder_px=shoulder, hip_px=hip, up_px=provisional.normal_px)
-    masks = [p.mask for p in poses if p.mask is not None]
+    masks = [p.mask for p in shape if p.mask is not None]
     silhouette = SilhouetteMeter.baseline_from(masks, axis) if masks else None
     joint_above_floor_px = _joint_above_floor_px(masks, axis)
     floor = floor_line(shoulder, hip, knees, joint_above_floor_px, cm_per_px)
     image_size = poses[0].image_size
+    posture = np.stack([p.xy_px for p in poses])
     with np.errstate(all="ignore"):
-        heel = {leg: float(np.nanmedian(heel_height_cm(xy, floor, leg))) for leg in LEGS}
-        knee = {leg: float(np.nanmedian(joint_angle_deg(xy, "knee", leg))) for leg in LEGS}
-        hip_angle = {leg: float(np.nanmedian(joint_angle_deg(xy, "hip", leg))) for leg in LEGS}
+        heel = {leg: float(np.nanmedian(heel_height_cm(posture, floor, leg))) for leg in LEGS}
+        knee = {leg: float(np.nanmedian(joint_angle_deg(posture, "knee", leg))) for leg in LEGS}
+        hip_angle = {leg: float(np.nanmedian(joint_angle_deg(posture, "hip", leg))) for leg in LEGS}
         segments: dict[Leg, tuple[float, float]] = {}
         for leg in LEGS:
             thigh_px, shin_px = segment_length_px(xy, leg)
             segments[leg] = (float(np.nanmedian(thigh_px)), float(np.nanmedian(shin_px)))
+        heel_shape = {leg: float(np.nanmedian(heel_height_cm(xy, floor, leg))) for leg in LEGS}
     view = classify_view(world, xy, image_size)
-    correction = _heel_corrections(heel, segments, view) if ok else {leg: DepthCorrection() for leg in LEGS}
+    # the far leg's perspective is part of the shape: both heels level over the whole still run
+    correction = (_heel_corrections(heel_shape, segments, view) if ok
+                  else {leg: DepthCorrection() for leg in LEGS})
     heel = {leg: float(correction[leg].apply(heel[leg])) for leg in LEGS}
     return Calibration(ok=ok, start_s=poses[0].t_s, end_s=poses[-1].t_s, axis=axis, floor=floor,
                        silhouette=silhouette, view=view,

@@ -152,8 +152,8 @@ class MeasureRecorder:
         self._meter = calibration.meter()
         if self._meter is None:
             return
-        # read the buffered calibration frames, so the baseline window has values too
-        for pose in self.calibrator.calibration_poses:
+        # read the buffered still frames (the window and its tail), so they have values too
+        for pose in self.calibrator.buffered_poses:
             index = int(np.searchsorted(times, pose.t_s))
             if index < self._count and times[index] == pose.t_s:
                 self._silhouette[index] = self._read(pose.mask)

@@ -15,8 +15,9 @@ from typing import Any, Mapping
 
 from formcheck.analysis.fault import fault_key
 from formcheck.core.series import MeasureSeries
-from formcheck.profiles import get_profile
+from formcheck.profiles import ExerciseProfile, get_profile
 from formcheck.render.palette import DEFAULT_PALETTE, FAULT_COLOURS, OTHER_FAULT_COLOUR, fault_colour, hex_colour
+from formcheck.report.html_sets import prescription_text, set_rows, tempo_chart, thresholds
 from formcheck.report.svg_plot import Line, Plot, plot_geometry
 
 DASH = "–"
@@ -53,7 +54,8 @@ def fault_hex(code: Any) -> str:
 
 def css_colours() -> dict[str, str]:
     """The palette colours the stylesheet uses, as CSS custom properties (name → hex)."""
-    return {"bad": hex_colour(DEFAULT_PALETTE.bad)}  # a rep with a fault: the red edge of its row
+    return {"bad": hex_colour(DEFAULT_PALETTE.bad),  # a rep with a fault: the red edge of its row, a value past
+            "ok": hex_colour(DEFAULT_PALETTE.ok)}  # its threshold; a target band
 
 
 def all_faults(report: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -113,10 +115,15 @@ def summary(report: Mapping[str, Any]) -> Summary:
     tiles += [Tile(FAULT_LABELS.get(code, str(code)), text(count), note=str(code),
                    colour=fault_hex(code) if count else None)  # grey when it did not happen
               for code, count in (totals.get("faults", {}) or {}).items()]
-    stride = (report.get("analysis") or {}).get("stride", 1)
+    analysis = report.get("analysis") or {}
+    stride, done = analysis.get("stride", 1), analysis.get("frames_analysed")
     frames = text(source.get("frames"))
-    analysed = (f"{frames} frames, every {stride}{_ordinal_suffix(stride)} analysed"
-                if isinstance(stride, int) and stride > 1 else f"{frames} frames analysed")
+    if isinstance(stride, int) and stride > 1:
+        analysed = f"{frames} frames, every {stride}{_ordinal_suffix(stride)} analysed"
+    elif isinstance(done, int) and isinstance(source.get("frames"), int) and done < source["frames"]:
+        analysed = f"{frames} frames, {done} analysed"
+    else:
+        analysed = f"{frames} frames analysed"
     recording = " · ".join([number(source.get("duration_s"), 1, " s"), number(source.get("fps"), 2, " fps"),
                             f"{text(source.get('width'))}×{text(source.get('height'))}", analysed])
     span = (f"{text(calibration.get('start_s'))}–{text(calibration.get('end_s'))} s"
@@ -161,10 +168,12 @@ def setup_faults(report: Mapping[str, Any], stills: Mapping[str, bytes] | None) 
 
 @dataclass(frozen=True)
 class Cell:
-    """A number cell of the reps table; ``approx`` marks the far leg's times."""
+    """A number cell of the reps table; ``approx`` marks the far leg's times, ``over`` a value past
+    its threshold."""
 
     value: str
     approx: bool = False
+    over: bool = False
 
 
 @dataclass(frozen=True)
@@ -177,22 +186,38 @@ class RepRow:
     far: bool
     cells: tuple[Cell, ...]
     faults: tuple[FaultItem, ...]
+    set_index: str = DASH
+
+
+def _past(value: Any, limit: float | None, below: bool = False) -> bool:
+    """``value`` is a number past ``limit`` (under it when ``below``)."""
+    if limit is None or not isinstance(value, (int, float)) or isinstance(value, bool) or not math.isfinite(value):
+        return False
+    return value < limit if below else value >= limit
 
 
 def rep_rows(report: Mapping[str, Any], stills: Mapping[str, bytes] | None) -> list[RepRow]:
-    """One row per rep: times (≈ for the far leg), knee range, heel, lumbar, tilt and its faults."""
+    """One row per rep: its set, times (≈ for the far leg), knee range, heel, lumbar, tilt and its
+    faults; a phase under the swinging minimum, a lift or tilt at the arching threshold, ``over``."""
+    limits = thresholds(report)
+    set_of = {index: str(s.get("index")) for s in report.get("sets") or [] for index in s.get("rep_indices") or []}
     rows = []
     for rep in report.get("reps") or []:
         far = rep.get("camera_side") == "far"
-        cells = [Cell(number(rep.get(key), digits, unit), far) for key, digits, unit in REP_TIME_COLUMNS]
+        cells = [Cell(number(rep.get(key), digits, unit), far,
+                      key in ("lower_s", "raise_s") and _past(rep.get(key), limits.min_phase_s, below=True))
+                 for key, digits, unit in REP_TIME_COLUMNS]
         knee = f"{number(rep.get('knee_angle_min_deg'), 0, '°')}–{number(rep.get('knee_angle_max_deg'), 0, '°')}"
         cells += [Cell(knee),
                   Cell(number(rep.get("heel_height_min_cm"), 1, " cm")),
-                  Cell(number(rep.get("lumbar_lift_max_cm"), 1, " cm")),
-                  Cell(number(rep.get("pelvic_tilt_max_deg"), 1, "°"))]
+                  Cell(number(rep.get("lumbar_lift_max_cm"), 1, " cm"),
+                       over=_past(rep.get("lumbar_lift_max_cm"), limits.arching_lift_cm)),
+                  Cell(number(rep.get("pelvic_tilt_max_deg"), 1, "°"),
+                       over=_past(rep.get("pelvic_tilt_max_deg"), limits.arching_tilt_deg))]
         faults = tuple(fault_item(dict(f, rep=rep.get("index")), stills) for f in rep.get("faults") or [])
         leg = str(rep.get("leg", ""))
-        rows.append(RepRow(text(rep.get("index")), leg, leg_hex(leg), far, tuple(cells), faults))
+        rows.append(RepRow(text(rep.get("index")), leg, leg_hex(leg), far, tuple(cells), faults,
+                           set_of.get(rep.get("index"), DASH)))
     return rows
 
 
@@ -227,12 +252,14 @@ def figures(report: Mapping[str, Any], series: MeasureSeries) -> list[Figure]:
     if profile is not None and profile.knee_target_deg is not None:
         band = (profile.knee_target_deg - profile.knee_tolerance_deg,
                 profile.knee_target_deg + profile.knee_tolerance_deg)
+    straight = profile.knee_straight_min_deg if profile is not None else None
+    knee_line = (straight, f"straight: at least {straight:g}°") if straight is not None else None
     threshold = (profile.arching_lift_cm, f"arching {profile.arching_lift_cm:g} cm") if profile else None
     left, right, arching = leg_hex("left"), leg_hex("right"), hex_colour(FAULT_COLOURS["arching"])
     lumbar = hex_colour(DEFAULT_PALETTE.lumbar)
     knee = plot_geometry(series.t_s, [Line(f"knee {leg}", series.knee_angle_deg(leg), leg_hex(leg))
                                       for leg in ("left", "right")], "knee angle (°)", reps, faults, band=band,
-                         title="knee angle over time")
+                         threshold=knee_line, title="knee angle over time")
     heel = plot_geometry(series.t_s, [Line(f"heel {leg}", series.heel_height_cm(leg), leg_hex(leg))
                                       for leg in ("left", "right")], "heel height (cm)", reps, faults,
                          title="heel height over time")
@@ -247,10 +274,20 @@ def figures(report: Mapping[str, Any], series: MeasureSeries) -> list[Figure]:
     leg_keys = [LegendKey(left, "line", "left leg"), LegendKey(right, "line", "right leg")]
     lumbar_keys = [LegendKey(lumbar, "line", "lumbar lift"),
                    *([LegendKey(arching, "dash", "arching threshold")] if threshold else [])]
-    return [Figure("Knee angle — keep it in the band (tabletop)", tuple(leg_keys + band_key + shades + markers),
-                   knee),
+    return [Figure(knee_caption(profile), tuple(leg_keys + band_key + shades + markers), knee),
             Figure("Heel height above the floor", tuple(leg_keys + shades + markers), heel),
             Figure("Lumbar lift above the imprint baseline", tuple(lumbar_keys + shades + markers), lift)]
+
+
+def knee_caption(profile: ExerciseProfile | None) -> str:
+    """What the knee plot asks of this exercise."""
+    if profile is None:
+        return "Knee angle"
+    if profile.knee_target_deg is not None:
+        return f"Knee angle — keep it in the band ({profile.knee_target_deg:g}°, tabletop)"
+    if profile.knee_straight_min_deg is not None:
+        return f"Knee angle — keep both knees straight (at least {profile.knee_straight_min_deg:g}°)"
+    return "Knee angle — it straightens as the leg lowers (not judged)"
 
 
 # -- stills ----------------------------------------------------------------------------------
@@ -290,13 +327,24 @@ def stills(report: Mapping[str, Any], jpegs: Mapping[str, bytes] | None) -> list
     return out
 
 
+def stills_note(report: Mapping[str, Any]) -> str:
+    """What the stills section says when it has no stills."""
+    if not all_faults(report):
+        return "No faults, so no still frames: every rep was clean."
+    return "No still frames: none were captured for this report."
+
+
 def page_context(report: Mapping[str, Any], series: MeasureSeries,
-                 jpegs: Mapping[str, bytes] | None = None, name: str = "session") -> dict[str, Any]:
-    """Everything ``templates/report.html.j2`` shows, for ``report`` (a report.json dict)."""
+                 jpegs: Mapping[str, bytes] | None = None, name: str = "session",
+                 video_href: str | None = None) -> dict[str, Any]:
+    """Everything ``templates/report.html.j2`` shows, for ``report`` (a report.json dict);
+    ``video_href`` links the annotated video when there is one."""
     totals = report.get("summary", {}) or {}
     return {"name": name, "exercise": text(report.get("exercise", "")),
             "version": text(report.get("formcheck_version") or ""),
             "schema_version": text(report.get("schema_version")), "colours": css_colours(),
             "summary": summary(report), "advice": [text(a) for a in totals.get("advice") or []],
             "setup_faults": setup_faults(report, jpegs), "warnings": [text(w) for w in report.get("warnings") or []],
-            "reps": rep_rows(report, jpegs), "figures": figures(report, series), "stills": stills(report, jpegs)}
+            "reps": rep_rows(report, jpegs), "figures": figures(report, series), "stills": stills(report, jpegs),
+            "stills_note": stills_note(report), "thresholds": thresholds(report), "sets": set_rows(report),
+            "prescription": prescription_text(report), "tempo_chart": tempo_chart(report), "video_href": video_href}

@@ -5,7 +5,8 @@ Stable keys: ``schema_version``, ``source``, ``exercise``, ``calibration``, ``re
 (False when the run was interrupted), ``view`` (camera view and which measures it allows),
 ``end_range`` (per leg), ``setup_faults`` (a start position that is not the exercise's),
 ``warnings``, ``cues`` (what the voice said: :func:`cue_entry`); per rep, ``camera_side``
-(see :func:`rep_entry`).
+(see :func:`rep_entry`); ``sets`` (see :func:`sets_entry`); in ``calibration``, ``overlaps_rep``
+when its window reaches into a counted rep (also a warning).
 """
 
 from __future__ import annotations
@@ -19,11 +20,15 @@ from typing import Any, Mapping, Sequence
 import numpy as np
 
 from formcheck.core.legs import LEGS, legs_of
+from formcheck.analysis.fatigue import set_fatigue
 from formcheck.analysis.fault import Fault
 from formcheck.analysis.rep import Rep
+from formcheck.analysis.sets import set_entry, split_sets
 from formcheck.core.series import MeasureSeries
 from formcheck.io.atomic import AtomicTextFile
 from formcheck.measure.calibration import Calibration
+from formcheck.profiles import ExerciseProfile, get_profile
+from formcheck.wording import say
 
 SCHEMA_VERSION = 1
 
@@ -123,6 +128,36 @@ def calibration_entry(calibration: Calibration | None) -> dict[str, Any]:
             "knee_angle_deg": {leg: _number(v) for leg, v in calibration.knee_angle_deg.items()}}
 
 
+def calibration_overlap(calibration: Calibration | None, reps: Sequence[Rep]) -> tuple[int, float] | None:
+    """(rep number, seconds) of the first counted rep the calibration window reaches into, or None."""
+    if calibration is None:
+        return None
+    for rep in reps:
+        overlap_s = min(calibration.end_s, rep.end_s) - max(calibration.start_s, rep.start_s)
+        if overlap_s > 0:
+            return rep.index, overlap_s
+    return None
+
+
+def sets_entry(reps: Sequence[Rep], faults: Sequence[Sequence[Fault]],
+               profile: ExerciseProfile) -> list[dict[str, Any]]:
+    """``sets``: the session's sets (a rest of ``profile.set_rest_s`` between reps ends one), each
+    with :func:`~formcheck.analysis.sets.set_entry`'s keys and its ``fatigue`` findings."""
+    entries = []
+    for training_set in split_sets(reps, profile.set_rest_s):
+        entry = set_entry(training_set, reps, faults)
+        entry["fatigue"] = [found.to_dict() for found in set_fatigue(training_set, reps, faults, profile)]
+        entries.append(entry)
+    return entries
+
+
+def _profile(exercise: str) -> ExerciseProfile:
+    try:
+        return get_profile(exercise)
+    except ValueError:
+        return get_profile()
+
+
 def view_entry(calibration: Calibration | None) -> dict[str, Any] | None:
     """``view``: where the camera is and which measures that view allows."""
     if calibration is None:
@@ -137,6 +172,13 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
     """The report as plain JSON-able data."""
     source = inputs.source
     far_side = inputs.calibration.view.far_side if inputs.calibration is not None else None
+    calibration = calibration_entry(inputs.calibration)
+    warnings = list(inputs.warnings)
+    overlap = calibration_overlap(inputs.calibration, inputs.reps)
+    if overlap is not None and inputs.calibration is not None:
+        calibration["overlaps_rep"] = {"rep_index": overlap[0], "overlap_s": _number(overlap[1])}
+        warnings.append(say("warn.calibration_overlap", start_s=inputs.calibration.start_s,
+                            end_s=inputs.calibration.end_s, overlap_s=overlap[1], rep=overlap[0]))
     return {
         "schema_version": SCHEMA_VERSION,
         "formcheck_version": inputs.version,
@@ -147,13 +189,14 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
         "exercise": inputs.exercise,
         "analysis": {"stride": inputs.stride,
                      "frames_analysed": source.frames if inputs.frames_analysed is None else inputs.frames_analysed},
-        "calibration": calibration_entry(inputs.calibration),
+        "calibration": calibration,
         "view": view_entry(inputs.calibration),
         "setup_faults": [fault_entry(f) for f in inputs.setup_faults],
         "reps": [rep_entry(rep, faults, inputs.series, far_side) for rep, faults in zip(inputs.reps, inputs.faults)],
+        "sets": sets_entry(inputs.reps, inputs.faults, _profile(inputs.exercise)),
         "end_range": inputs.end_range,
         "summary": inputs.summary,
-        "warnings": list(inputs.warnings),
+        "warnings": warnings,
         "cues": [cue_entry(cue) for cue in inputs.cues],
     }
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Mapping, Sequence
 
+from formcheck.app.history.person import PersonError, check_person
 from formcheck.errors import FormcheckError
 
 MANIFEST_COLUMNS = ("path", "exercise", "person", "date")
@@ -72,10 +73,16 @@ def _row(manifest: Path, line: int, record: Mapping[Any, Any], header: Mapping[s
             date = datetime.date.fromisoformat(date).isoformat()
         except ValueError:
             raise BatchInputError(f"{where}: date {date!r} is not a date like 2026-03-31 (year-month-day)") from None
+    person = cell("person")
+    if person is not None:
+        try:
+            person = check_person(person, what=f"{where}: the person")  # the history keeps it
+        except PersonError as exc:
+            raise BatchInputError(str(exc)) from None
     given = Path(os.path.expanduser(text))
     path = given if given.is_absolute() else manifest.parent / given
     if path.is_dir():
         raise BatchInputError(f"{where}: {text} is a folder — list video files in a manifest, "
                               "or give the folder itself as an INPUT")
     shown = os.path.normpath(str(path)) if not given.is_absolute() else text
-    return ManifestRow(Path(os.path.abspath(path)), shown, line, exercise, cell("person"), date)
+    return ManifestRow(Path(os.path.abspath(path)), shown, line, exercise, person, date)

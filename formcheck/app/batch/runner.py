@@ -4,6 +4,8 @@ Nothing lost, nothing redone: a failing video gets a ``failed`` row with its rea
 others go on; a video whose report files are finished is skipped (unless ``force``), so an
 interrupted batch (Ctrl-C, a killed worker or driver, a lost node) resumes where it stopped;
 the index (batch.csv, batch.json, index.html) is rewritten as videos finish and at the end.
+With ``history``, each video analysed is recorded in the session history as it finishes
+(:mod:`~formcheck.app.batch.recording`).
 """
 
 from __future__ import annotations
@@ -22,6 +24,8 @@ from formcheck.app.batch.done import finished_report
 from formcheck.app.batch.index import counts_text, read_previous_rows, status_counts, write_index
 from formcheck.app.batch.inputs import find_videos, output_folders
 from formcheck.app.batch.probe import check_nodes
+from formcheck.app.batch.recording import record_video
+from formcheck.app.history import RecordOutcome, check_person
 from formcheck.app.progress import ProgressBar
 from formcheck.app.batch.rows import INTERRUPTED, PENDING, SKIPPED, base_row, report_row
 from formcheck.app.batch.task import VideoTask, run_video_task, warm_up
@@ -35,7 +39,8 @@ INDEX_EVERY_S = 10.0  # the index is rewritten at most this often while videos f
 @dataclass(frozen=True)
 class BatchOptions:
     """What ``formcheck batch`` was asked (``exercise``/``person``: defaults for videos whose
-    manifest row gives none; ``exercise`` None is the default profile)."""
+    manifest row gives none; ``exercise`` None is the default profile, ``person`` None the one
+    local person; ``history``: record each video analysed in the session history)."""
 
     inputs: tuple[str, ...]
     out_dir: Path
@@ -49,17 +54,20 @@ class BatchOptions:
     force: bool = False
     model_path: str | None = None
     show_progress: bool = True
+    history: bool = False
 
 
 @dataclass
 class BatchResult:
-    """The rows in input order, the index files, where it ran and whether it was interrupted."""
+    """The rows in input order, the index files, where it ran, whether it was interrupted, and
+    how recording each analysed video in the history went (empty without ``history``)."""
 
     rows: list[dict[str, Any]]
     index: dict[str, Path]
     pool: str = ""
     interrupted: bool = False
     counts: dict[str, int] = field(default_factory=dict)
+    history: list[RecordOutcome] = field(default_factory=list)
 
     @property
     def failed(self) -> list[dict[str, Any]]:
@@ -67,13 +75,15 @@ class BatchResult:
 
 
 def plan_tasks(options: BatchOptions) -> list[VideoTask]:
-    """The batch's videos as tasks, in input order. Raises BatchInputError for bad inputs."""
+    """The batch's videos as tasks, in input order. Raises BatchInputError for bad inputs,
+    PersonError for a bad ``person``."""
     exercises = tuple(PROFILES)
+    person = check_person(options.person) if options.person is not None else None
     out_dir = options.out_dir.resolve()
     videos = find_videos(options.inputs, exercises, skip=out_dir)
     default_exercise = options.exercise or exercises[0]
     return [VideoTask(video=v.shown, path=str(v.path), folder=folder, out_dir=str(out_dir / folder),
-                      exercise=v.exercise or default_exercise, person=v.person or options.person, date=v.date,
+                      exercise=v.exercise or default_exercise, person=v.person or person, date=v.date,
                       write_video=options.write_video, stride=options.stride, model_path=options.model_path)
             for v, folder in zip(videos, output_folders(videos))]
 
@@ -111,7 +121,7 @@ def run_batch(options: BatchOptions, say: TextIO | None = None) -> BatchResult:
                     print(f"batch: {_videos(len(tasks))} — {done} finished earlier (skipped), "
                           f"{len(todo)} to analyse on {pool.description}" if done else
                           f"batch: {_videos(len(todo))} to analyse on {pool.description}", file=say, flush=True)
-                    _run(pool, options, tasks, todo, rows, out_dir)
+                    _run(pool, options, tasks, todo, rows, out_dir, result.history)
             except KeyboardInterrupt:
                 interrupted = True
     else:
@@ -141,7 +151,7 @@ def open_pool(options: BatchOptions) -> Any:
 
 
 def _run(pool: Any, options: BatchOptions, tasks: list[VideoTask], todo: list[int],
-         rows: list[dict[str, Any] | None], out_dir: Path) -> None:
+         rows: list[dict[str, Any] | None], out_dir: Path, history: list[RecordOutcome]) -> None:
     progress = ProgressBar(len(todo), "batch", unit="videos", enabled=options.show_progress)  # tqdm: rate and ETA
     progress.update(0)  # on a terminal: the line is there from the start
     last_index_s = time.monotonic()
@@ -155,6 +165,8 @@ def _run(pool: Any, options: BatchOptions, tasks: list[VideoTask], todo: list[in
             else:
                 row = _row(task, "failed", reason=f"the analysis could not finish: {outcome.error}")
             rows[todo[outcome.index]] = row
+            if options.history and row.get("status") == "ok":
+                history.append(record_video(task))
             if time.monotonic() - last_index_s >= INDEX_EVERY_S:
                 last_index_s = time.monotonic()
                 write_index(out_dir, [r if r is not None else _row(tasks[i], "pending", reason=PENDING)

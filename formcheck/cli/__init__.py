@@ -6,8 +6,11 @@
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound] [--voice] [--pace]
     formcheck batch INPUT... --out DIR [--jobs N] [--ray [ADDRESS]] [--exercise X] [--person NAME]
-                    [--no-video] [--stride N] [--force] [--model PATH] [--quiet]
+                    [--no-video] [--stride N] [--force] [--model PATH] [--quiet] [--no-history]
     analyze / live: [--voice] [--pace] (spoken cues, the tempo count)
+    analyze / live / batch: [--person NAME] [--no-history]   (FORMCHECK_HOME=DIR holds the history)
+    formcheck history [--person NAME] [--exercise X] [--since DATE] [--csv FILE] [--html FILE]
+                      [--forget ID | --forget-all]
 """
 
 from __future__ import annotations
@@ -17,29 +20,12 @@ import sys
 from typing import Sequence
 
 from formcheck import __version__
+from formcheck.cli.batch import add_batch_parser, run_batch_command
+from formcheck.cli.common import EXERCISES, EXIT_INTERRUPTED, UsageError, parse_stride
+from formcheck.cli.history import add_history_options, add_history_parser, print_history_outcome, run_history_command
 from formcheck.errors import AnnotationInterrupted, FormcheckError
-from formcheck.profiles import PROFILES
 
-EXERCISES: tuple[str, ...] = tuple(PROFILES)
-
-EXIT_INTERRUPTED = 130
-
-
-class UsageError(FormcheckError):
-    """A command-line value that argparse's types cannot check (e.g. ``--stride 0``)."""
-
-
-def parse_stride(text: str | None) -> int | None:
-    """``--stride``: None (automatic) for ``auto`` or absent, else a whole number ≥ 1."""
-    if text is None or text.strip().lower() == "auto":
-        return None
-    try:
-        stride = int(text)
-    except ValueError:
-        stride = 0
-    if stride < 1:
-        raise UsageError(f"--stride must be a whole number of frames, at least 1, or 'auto' (got {text!r})")
-    return stride
+__all__ = ["EXERCISES", "EXIT_INTERRUPTED", "UsageError", "build_parser", "main", "parse_stride", "summary_text"]
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +59,7 @@ def build_parser() -> argparse.ArgumentParser:
     _voice_options(analyze, "put on the annotated video's audio track (and in report.json's cues) what "
                             "'formcheck live --voice' would have said, at its times: set-up, each fault, "
                             "rep counts, set ends, a summary")
+    add_history_options(analyze)
 
     live = commands.add_parser(
         "live", help="live feedback from a webcam (or a video replayed at real speed)",
@@ -95,95 +82,10 @@ def build_parser() -> argparse.ArgumentParser:
     live.add_argument("--sound", action="store_true", help="a short sound on each new fault")
     _voice_options(live, "speak: set-up guidance, each fault in the coach's words, rep counts per leg, "
                          "set ends, a summary (pre-recorded offline; replaces --sound's tones)")
-    _add_batch_parser(commands)
+    add_history_options(live)
+    add_batch_parser(commands)
+    add_history_parser(commands)
     return parser
-
-
-def _add_batch_parser(commands: argparse._SubParsersAction) -> None:
-    batch = commands.add_parser(
-        "batch", help="analyse many videos on a local process pool or a Ray cluster",
-        description="Analyse many videos, one task per video, on a local process pool (default) or "
-                    "a Ray cluster. Each video's outputs go to DIR/<its path relative to the inputs, "
-                    "without the extension>/, exactly as 'analyze --out' writes them; DIR/batch.csv, "
-                    "DIR/batch.json and DIR/index.html list them all. Finished videos are skipped on a "
-                    "rerun (so an interrupted batch resumes); exit 1 when any video failed.")
-    batch.add_argument("inputs", metavar="INPUT", nargs="*",
-                       help="video files, folders (searched recursively) or a CSV manifest with a 'path' "
-                            "column and optional 'exercise', 'person', 'date' (paths relative to it)")
-    batch.add_argument("--out", metavar="DIR", required=True, help="the batch folder")
-    batch.add_argument("--jobs", metavar="N", type=_jobs,
-                       help="videos analysed at once (default: one per core; with --ray: the CPUs of "
-                            "a Ray instance started here, or the most tasks in flight on a cluster)")
-    batch.add_argument("--ray", metavar="ADDRESS", nargs="?", const="", default=None,
-                       help="run on Ray (pip install 'formcheck[cluster]'): alone, start or join a Ray "
-                            "instance on this machine; with ADDRESS (host:port), join that cluster, whose "
-                            "machines must see the videos and DIR at the same paths. Put it after the "
-                            "INPUTs or write --ray=ADDRESS")
-    batch.add_argument("--exercise", choices=EXERCISES, default=None,
-                       help=f"exercise profile (default: {EXERCISES[0]}; a manifest's exercise column wins)")
-    batch.add_argument("--person", metavar="NAME",
-                       help="whose sessions these are, recorded in the index (a manifest's person column wins)")
-    batch.add_argument("--no-video", action="store_true", help="no annotated.mp4 (faster), as for analyze")
-    batch.add_argument("--stride", metavar="N", help="as for analyze (default: auto)")
-    batch.add_argument("--force", action="store_true", help="analyse finished videos again")
-    batch.add_argument("--model", metavar="PATH",
-                       help="PoseLandmarker .task bundle (default: $FORMCHECK_MODEL or the bundled model)")
-    batch.add_argument("--quiet", action="store_true", help="no progress line")
-
-
-def _jobs(text: str) -> int:
-    """``--jobs``: a whole number ≥ 1."""
-    try:
-        value = int(text)
-    except ValueError:
-        value = 0
-    if value < 1:
-        raise argparse.ArgumentTypeError(f"must be a whole number of videos at once, at least 1 (got {text!r})")
-    return value
-
-
-def _ray_address(args: argparse.Namespace) -> str | None:
-    """The cluster address of ``--ray``; a path written right after a bare ``--ray`` is an INPUT."""
-    import os
-    import re
-
-    address = args.ray or None
-    if address is not None and not re.fullmatch(r"(ray://)?[\w.\-\[\]:]+:\d+|auto", address) \
-            and os.path.exists(address):
-        args.inputs.insert(0, address)
-        return None
-    return address
-
-
-def run_batch_command(args: argparse.Namespace) -> int:
-    """``formcheck batch``: run the batch, list what failed, say where the index is."""
-    from pathlib import Path
-
-    from formcheck.app.batch import BatchOptions, run_batch
-    from formcheck.app.batch.index import counts_text
-
-    stride = parse_stride(args.stride)
-    address = _ray_address(args)
-    if not args.inputs:
-        raise UsageError("give at least one INPUT: video files, folders of videos or a CSV manifest")
-    options = BatchOptions(inputs=tuple(args.inputs), out_dir=Path(args.out), jobs=args.jobs,
-                           ray=args.ray is not None, ray_address=address, exercise=args.exercise,
-                           person=args.person, write_video=not args.no_video, stride=stride, force=args.force,
-                           model_path=args.model, show_progress=not args.quiet)
-    try:
-        result = run_batch(options)
-    except KeyboardInterrupt:  # while finding the videos: nothing was started
-        print("formcheck: interrupted before any video was analysed", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    for row in result.failed:
-        print(f"failed: {row['video']}: {row['reason']}")
-    print(f"{counts_text(result.counts)} — index: {result.index['index_html']} (and batch.csv, batch.json)")
-    if result.interrupted:
-        finished = result.counts["ok"] + result.counts["skipped"] + result.counts["failed"]
-        print(f"formcheck: interrupted — {finished} of {len(result.rows)} videos are done; run the same "
-              "command again to resume", file=sys.stderr)
-        return EXIT_INTERRUPTED
-    return 1 if result.failed else 0
 
 
 def _voice_options(command: argparse.ArgumentParser, voice_help: str) -> None:
@@ -208,10 +110,14 @@ def run_analyze(args: argparse.Namespace) -> int:
     """``formcheck analyze``: run the pipeline and say where the outputs are."""
     from formcheck.app.analyze import analyze_video
 
+    from formcheck.app.history import check_person
+
     stride = parse_stride(args.stride)
+    person = check_person(args.person)  # a bad name fails before the analysis, not after
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
                            model_path=args.model, show_progress=not args.quiet,
-                           write_video=not args.no_video, stride=stride, voice=args.voice, pace=args.pace)
+                           write_video=not args.no_video, stride=stride, voice=args.voice, pace=args.pace,
+                           person=person, history=not args.no_history)
     fps = result.frames_read / result.elapsed_s if result.elapsed_s > 0 else 0.0
     every = f", every {_ordinal(result.stride)} analysed" if result.stride > 1 else ""
     print(f"read {result.frames_read} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s{every}); "
@@ -219,6 +125,7 @@ def run_analyze(args: argparse.Namespace) -> int:
     print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
+    print_history_outcome(result.history)
     return 0
 
 
@@ -230,10 +137,14 @@ def run_live_command(args: argparse.Namespace) -> int:
     from formcheck.app.live import LiveOptions, run_live
     from formcheck.app.analyze import NoPersonError
 
-    options = LiveOptions(camera=args.camera if args.camera is not None else 0, source=Path(args.source) if args.source else None,
+    from formcheck.app.history import check_person
+
+    options = LiveOptions(camera=args.camera if args.camera is not None else 0,
+                          source=Path(args.source) if args.source else None,
                           exercise=args.exercise, out_dir=Path(args.out) if args.out else None,
                           model_path=Path(args.model) if args.model else None,
-                          window=not args.no_window, sound=args.sound, voice=args.voice, pace=args.pace)
+                          window=not args.no_window, sound=args.sound, voice=args.voice, pace=args.pace,
+                          person=check_person(args.person), history=not args.no_history)
     try:
         result = run_live(options)
     except KeyboardInterrupt:  # before the session started (loading the model): nothing recorded
@@ -249,6 +160,7 @@ def run_live_command(args: argparse.Namespace) -> int:
         print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
+    print_history_outcome(result.history)
     if not result.outputs:
         print("no frames were processed, so no report was written")
     if result.error:
@@ -288,7 +200,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help(sys.stderr)
         return 2
     try:
-        commands = {"live": run_live_command, "batch": run_batch_command, "analyze": run_analyze}
+        commands = {"live": run_live_command, "batch": run_batch_command, "analyze": run_analyze,
+                    "history": run_history_command}
         return commands[args.command](args)
     except FormcheckError as exc:
         print(f"formcheck: error: {exc}", file=sys.stderr)
@@ -300,7 +213,3 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("formcheck: interrupted — the frames analysed so far were saved", file=sys.stderr)
         return EXIT_INTERRUPTED
-
-
-if __name__ == "__main__":
-    sys.exit(main())
