@@ -52,7 +52,7 @@ from dataclasses import dataclass, fields
 
 from formcheck.core.legs import RepLeg
 
-__all__ = ["ExerciseProfile", "PROFILES", "DEFAULT_PROFILE", "get_profile"]
+__all__ = ["ExerciseProfile", "PROFILES", "DEFAULT_PROFILE", "get_profile", "DetectionSettings", "DETECTION"]
 
 
 @dataclass(frozen=True)
@@ -277,3 +277,72 @@ def get_profile(name: str | None = None) -> ExerciseProfile:
         return PROFILES[key]
     except (KeyError, TypeError):
         raise ValueError(f"unknown exercise {name!r}; valid exercises: {', '.join(PROFILES)}") from None
+
+
+@dataclass(frozen=True)
+class DetectionSettings:
+    """Thresholds of the exercise recogniser (:mod:`formcheck.analysis.exercise_detect`).
+
+    Angles are in the image: the trunk's *rise* is the angle of mid-shoulder → mid-hip above
+    the horizontal (+ shoulders higher), a leg's *sweep* the angle shoulder–hip–ankle (about
+    135° in tabletop, 90° with straight legs up, near 180° with the leg down), the knee
+    angle hip–knee–ankle (180° straight).
+
+    Attributes:
+        min_seen_frac, min_seen_s: the person must be found in this fraction of the frames
+            and for this long to tell anything.
+        smooth_s: running-median window over the angles (rejects single-frame jitter).
+        upright_deg: a median trunk rise this steep is sitting or standing, not lying.
+        trunk_moves_deg: the trunk rise ranging this much (between its ``trunk_percentile``
+            and ``100 - trunk_percentile`` percentiles) is the trunk moving: a crunch, a
+            sit-up, a bridge.
+        trunk_margin_deg: how far past a trunk threshold counts as sure.
+        hips_raised_deg, hips_raised_frac: the hips above the shoulders by this angle for this
+            fraction of the time: a bridge held.
+        leg_moves_deg: a leg's sweep ranging this much (between its ``sweep_percentile`` and
+            ``100 - sweep_percentile`` percentiles) is a leg moving.
+        min_visibility: a leg whose knee and ankle are seen less than this (mean MediaPipe
+            visibility) does not vote: hidden behind the other leg, its landmarks follow it.
+        start_frac, extended_frac: of that range above its low end: the start region and the
+            extended region of an episode.
+        min_extended_s: an episode stays in the extended region at least this long.
+        start_window_s: the start knee angle is read over this long before the episode leaves
+            the start region.
+        overlap_s: episodes of the two legs overlapping more than this are one rep.
+        knee_straight_deg: a knee at least this open in the extended region has straightened
+            (leg extension, straight legs); below it, it stayed bent (heel taps).
+        knee_straight_start_deg: a knee this open at the start: straight legs from the start.
+        knee_margin_deg: a knee angle this far past its threshold is a sure vote.
+        confidence_floor: the confidence of a unanimous vote with no margin.
+        sure_after_reps: with fewer episodes, the confidence is scaled down in proportion.
+        mismatch_confidence: an explicit profile is questioned only this sure.
+        live_min_reps: live decides once this many episodes agree.
+    """
+
+    min_seen_frac: float = 0.3
+    min_seen_s: float = 2.0
+    smooth_s: float = 0.25
+    upright_deg: float = 50.0
+    trunk_moves_deg: float = 15.0
+    trunk_percentile: float = 5.0
+    trunk_margin_deg: float = 10.0
+    hips_raised_deg: float = 15.0
+    hips_raised_frac: float = 0.25
+    leg_moves_deg: float = 20.0
+    min_visibility: float = 0.5
+    sweep_percentile: float = 5.0
+    start_frac: float = 0.3
+    extended_frac: float = 0.65
+    min_extended_s: float = 0.3
+    start_window_s: float = 1.0
+    overlap_s: float = 0.3
+    knee_straight_deg: float = 140.0
+    knee_straight_start_deg: float = 145.0
+    knee_margin_deg: float = 15.0
+    confidence_floor: float = 0.5
+    sure_after_reps: int = 2
+    mismatch_confidence: float = 0.6
+    live_min_reps: int = 2
+
+
+DETECTION = DetectionSettings()
