@@ -1,7 +1,7 @@
 """Command line: parses arguments and calls the library; errors become one line on stderr.
 
     formcheck --version
-    formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
+    formcheck analyze VIDEO [--exercise auto|heel-tap|leg-extension|straight-leg] [--out DIR]
                             [--no-video] [--stride N] [--model PATH] [--quiet]
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound] [--voice] [--pace]
@@ -21,6 +21,9 @@ from formcheck.errors import AnnotationInterrupted, FormcheckError
 from formcheck.profiles import PROFILES
 
 EXERCISES: tuple[str, ...] = tuple(PROFILES)
+EXERCISE_CHOICES: tuple[str, ...] = ("auto", *EXERCISES)  # auto: recognise it from the motion
+EXERCISE_HELP = ("exercise profile, or auto: recognise it from the motion and say so when it is none of "
+                 "formcheck's (default: %(default)s)")
 
 EXIT_INTERRUPTED = 130
 
@@ -55,8 +58,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse a recorded video: writes report.json, report.html, frames.csv and "
                     "annotated.mp4 into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
-    analyze.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
-                         help="exercise profile (default: %(default)s)")
+    analyze.add_argument("--exercise", choices=EXERCISE_CHOICES, default="auto", help=EXERCISE_HELP)
     analyze.add_argument("--out", metavar="DIR",
                          help="output folder (default: <video name>_formcheck next to the video; "
                               "existing files of the same names are replaced)")
@@ -119,8 +121,9 @@ def _add_batch_parser(commands: argparse._SubParsersAction) -> None:
                             "instance on this machine; with ADDRESS (host:port), join that cluster, whose "
                             "machines must see the videos and DIR at the same paths. Put it after the "
                             "INPUTs or write --ray=ADDRESS")
-    batch.add_argument("--exercise", choices=EXERCISES, default=None,
-                       help=f"exercise profile (default: {EXERCISES[0]}; a manifest's exercise column wins)")
+    batch.add_argument("--exercise", choices=EXERCISE_CHOICES, default=None,
+                       help="exercise profile, or auto: recognise it from the motion (default: auto; a "
+                            "manifest's exercise column wins)")
     batch.add_argument("--person", metavar="NAME",
                        help="whose sessions these are, recorded in the index (a manifest's person column wins)")
     batch.add_argument("--no-video", action="store_true", help="no annotated.mp4 (faster), as for analyze")
@@ -275,6 +278,14 @@ def summary_text(report: dict) -> str:
     reps = ", ".join(f"{leg} {count}" for leg, count in summary.get("reps", {}).items()) or "none"
     faults = ", ".join(f"{code} {count}" for code, count in summary.get("faults", {}).items() if count)
     lines = [f"reps: {reps}; clean: {summary.get('clean_reps', 0)}; faults: {faults or 'none'}"]
+    detection = report.get("exercise_detection") or {}
+    if detection:
+        found = detection.get("profile") or "none of formcheck's"
+        lines.insert(0, f"exercise: {report.get('exercise') if detection.get('profile') else found} "
+                        f"(asked: {detection.get('asked')}; recognised: {found}, confidence "
+                        f"{detection.get('confidence') or 0:.2f})")
+        if detection.get("note") and detection.get("asked") == "auto" and detection.get("profile"):
+            lines.append(f"exercise: {detection['note']}")
     lines += [f"advice: {line}" for line in summary.get("advice", [])]
     lines += [f"warning: {line}" for line in report.get("warnings", [])]
     return "\n".join(lines)
