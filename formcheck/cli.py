@@ -86,8 +86,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="webcam index (default: 0)")
     where.add_argument("--source", metavar="FILE",
                        help="replay a video file at real speed as if it were the camera")
-    live.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
-                      help="exercise profile (default: %(default)s)")
+    live.add_argument("--exercise", choices=EXERCISE_CHOICES, default="auto",
+                      help=EXERCISE_HELP + "; live recognises it within the first reps")
     live.add_argument("--out", metavar="DIR",
                       help="output folder (default: ./formcheck_live_<date-time> in the current folder)")
     live.add_argument("--model", metavar="PATH",

@@ -297,8 +297,8 @@ class DetectionSettings:
             and ``100 - trunk_percentile`` percentiles) is the trunk moving: a crunch, a
             sit-up, a bridge.
         trunk_margin_deg: how far past a trunk threshold counts as sure.
-        hips_raised_deg, hips_raised_frac: the hips above the shoulders by this angle for this
-            fraction of the time: a bridge held.
+        trunk_start_frac: the first fraction of the seen frames is the lying start: whether
+            the shoulders or the hips rose is read against it.
         leg_moves_deg: a leg's sweep ranging this much (between its ``sweep_percentile`` and
             ``100 - sweep_percentile`` percentiles) is a leg moving.
         min_visibility: a leg whose knee and ankle are seen less than this (mean MediaPipe
@@ -314,9 +314,14 @@ class DetectionSettings:
         knee_straight_start_deg: a knee this open at the start: straight legs from the start.
         knee_margin_deg: a knee angle this far past its threshold is a sure vote.
         confidence_floor: the confidence of a unanimous vote with no margin.
-        sure_after_reps: with fewer episodes, the confidence is scaled down in proportion.
+        vote_margin_floor: an episode's vote counts its leg's visibility × (this + its margin).
+        sure_after_reps: with n episodes fewer than this, the confidence is scaled by
+            (n + 1) / (sure_after_reps + 1).
         mismatch_confidence: an explicit profile is questioned only this sure.
-        live_min_reps: live decides once this many episodes agree.
+        live_min_reps, live_confidence: live switches to a recognised profile once this many
+            episodes show it with this confidence.
+        live_check_every_s: live looks at the session so far this often until it has decided.
+        live_show_found_s: live shows the recognised exercise this long in the set-up line.
     """
 
     min_seen_frac: float = 0.3
@@ -326,8 +331,7 @@ class DetectionSettings:
     trunk_moves_deg: float = 15.0
     trunk_percentile: float = 5.0
     trunk_margin_deg: float = 10.0
-    hips_raised_deg: float = 15.0
-    hips_raised_frac: float = 0.25
+    trunk_start_frac: float = 0.1
     leg_moves_deg: float = 20.0
     min_visibility: float = 0.5
     sweep_percentile: float = 5.0
@@ -340,9 +344,13 @@ class DetectionSettings:
     knee_straight_start_deg: float = 145.0
     knee_margin_deg: float = 15.0
     confidence_floor: float = 0.5
+    vote_margin_floor: float = 0.25
     sure_after_reps: int = 2
     mismatch_confidence: float = 0.6
     live_min_reps: int = 2
+    live_confidence: float = 0.6
+    live_check_every_s: float = 1.0
+    live_show_found_s: float = 5.0
 
 
 DETECTION = DetectionSettings()

@@ -161,12 +161,10 @@ def _trunk_verdict(rise: np.ndarray, s: DetectionSettings) -> ExerciseDetection 
         return ExerciseDetection(None, _clip01((abs(level) - s.upright_deg) / s.trunk_margin_deg + 0.5), "upright")
     high = np.percentile(rise, 100 - s.trunk_percentile)
     low = np.percentile(rise, s.trunk_percentile)
-    rest = float(np.percentile(rise, 50))
-    if high - low >= s.trunk_moves_deg:  # the trunk turned: which end rose from its rest?
-        seen = "shoulders" if high - rest >= rest - low else "hips"
+    if high - low >= s.trunk_moves_deg:  # the trunk turned: which end rose from the start (lying)?
+        start = float(np.median(rise[: max(1, int(len(rise) * s.trunk_start_frac))]))
+        seen = "shoulders" if high - start >= start - low else "hips"
         return ExerciseDetection(None, _clip01((high - low - s.trunk_moves_deg) / s.trunk_margin_deg + 0.5), seen)
-    if np.mean(rise <= -s.hips_raised_deg) >= s.hips_raised_frac:
-        return ExerciseDetection(None, 0.7, "hips")
     return None
 
 
@@ -184,6 +182,17 @@ def _episodes(leg: Leg, t: np.ndarray, sweep: np.ndarray, knee: np.ndarray, weig
     low, high = np.percentile(sweep[known], [s.sweep_percentile, 100 - s.sweep_percentile])
     if high - low < s.leg_moves_deg:
         return [], False
+    found = _excursions(leg, t, sweep, knee, weight, s)
+    if not found:  # the legs rest down, rise and come down again: straight-leg raises from the floor
+        found = [e for e in _excursions(leg, t, -sweep, knee, weight, s) if e.vote == "straight-leg"]
+    return found, True
+
+
+def _excursions(leg: Leg, t: np.ndarray, sweep: np.ndarray, knee: np.ndarray, weight: float,
+                s: DetectionSettings) -> list[Episode]:
+    """Movements from the low end of ``sweep`` to its high end and back."""
+    known = np.isfinite(sweep)
+    low, high = np.percentile(sweep[known], [s.sweep_percentile, 100 - s.sweep_percentile])
     start_at, extended_at = low + s.start_frac * (high - low), low + s.extended_frac * (high - low)
     found: list[Episode] = []
     start_rows: list[int] = []
@@ -198,7 +207,7 @@ def _episodes(leg: Leg, t: np.ndarray, sweep: np.ndarray, knee: np.ndarray, weig
             start_rows.append(i)
         elif sweep[i] >= extended_at and start_rows:
             extended_rows.append(i)
-    return [e for e in found if e.vote != "unclear"], True
+    return [e for e in found if e.vote != "unclear"]
 
 
 def _episode(leg: Leg, t: np.ndarray, knee: np.ndarray, start_rows: list[int], extended_rows: list[int],
@@ -234,10 +243,10 @@ def _merge(episodes: list[Episode], s: DetectionSettings) -> list[Episode]:
             merged.append([e])
     out = []
     for group in merged:
-        total = sum(e.weight for e in group) or 1.0
+        total = sum(_score(e, s) for e in group) or 1.0
         scores: dict[str, float] = {}
-        for e in group:
-            scores[e.vote] = scores.get(e.vote, 0.0) + e.weight
+        for e in group:  # a clear vote outweighs a leg whose landmarks only followed the other's
+            scores[e.vote] = scores.get(e.vote, 0.0) + _score(e, s)
         vote = max(scores, key=lambda k: scores[k])
         agree = [e for e in group if e.vote == vote]
         w = sum(e.weight for e in agree) or 1.0
@@ -246,20 +255,26 @@ def _merge(episodes: list[Episode], s: DetectionSettings) -> list[Episode]:
             start_s=min(e.start_s for e in group), end_s=max(e.end_s for e in group),
             knee_start_deg=sum(e.knee_start_deg * e.weight for e in agree) / w,
             knee_extended_deg=sum(e.knee_extended_deg * e.weight for e in agree) / w,
-            vote=vote, weight=total, margin=sum(e.margin * e.weight for e in agree) / w * scores[vote] / total))
+            vote=vote, weight=max(e.weight for e in group),
+            margin=sum(e.margin * e.weight for e in agree) / w * scores[vote] / total))
     return out
+
+
+def _score(episode: Episode, s: DetectionSettings) -> float:
+    """An episode's weight in a vote: the leg's visibility times how clear its knee angles are."""
+    return episode.weight * (s.vote_margin_floor + episode.margin)
 
 
 def _vote(reps: list[Episode], s: DetectionSettings) -> ExerciseDetection:
     scores: dict[str, float] = {}
     for rep in reps:
-        scores[rep.vote] = scores.get(rep.vote, 0.0) + rep.weight
+        scores[rep.vote] = scores.get(rep.vote, 0.0) + _score(rep, s)
     profile = max(scores, key=lambda k: scores[k])
     agreement = scores[profile] / sum(scores.values())
     margin = float(np.mean([r.margin for r in reps if r.vote == profile]))
     confidence = agreement * (s.confidence_floor + (1.0 - s.confidence_floor) * margin)
     if len(reps) < s.sure_after_reps:
-        confidence *= len(reps) / s.sure_after_reps
+        confidence *= (len(reps) + 1) / (s.sure_after_reps + 1)
     return ExerciseDetection(profile, _clip01(confidence), "ours", tuple(reps))
 
 

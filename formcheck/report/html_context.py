@@ -125,13 +125,14 @@ def summary(report: Mapping[str, Any]) -> Summary:
             if calibration.get("start_s") is not None else None)
     view_text = text(view.get("view", "unknown")) + (f", near side {view['near_side']}"
                                                      if view.get("near_side") else "")
+    checked = exercise_label(report) == text(report.get("exercise"))  # else none of ours: no set-up advice
     return Summary(interrupted=report.get("complete") is False, tiles=tuple(tiles),
                    source_path=text(source.get("path")), recording=recording,
                    exercise=exercise_label(report), exercise_detection=_detection_text(report),
                    exercise_note=_optional((report.get("exercise_detection") or {}).get("note")),
                    calibration_ok=bool(calibration.get("ok")),
-                   calibration_span=span, calibration_warning=_optional(calibration.get("warning")),
-                   view=view_text, view_advice=_optional(view.get("advice")))
+                   calibration_span=span, calibration_warning=_optional(calibration.get("warning")) if checked else None,
+                   view=view_text, view_advice=_optional(view.get("advice")) if checked else None)
 
 
 def exercise_label(report: Mapping[str, Any]) -> str:
