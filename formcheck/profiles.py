@@ -305,7 +305,11 @@ class DetectionSettings:
             visibility) does not vote: hidden behind the other leg, its landmarks follow it.
         start_frac, extended_frac: of that range above its low end: the start region and the
             extended region of an episode.
-        min_extended_s: an episode stays in the extended region at least this long.
+        min_extended_s, max_extended_s: an episode stays in the extended region at least this
+            long, and at most this long (longer is a hold, not a rep; a rep may hold at the bottom).
+        raised_sweep_max_deg: legs resting down count as raised (straight-leg raises from the
+            floor) only when their sweep comes down to this (about 50° off the floor; a hollow
+            hold lifts them less).
         start_window_s: the start knee angle is read over this long before the episode leaves
             the start region.
         overlap_s: episodes of the two legs overlapping more than this are one rep.
@@ -318,6 +322,10 @@ class DetectionSettings:
         sure_after_reps: with n episodes fewer than this, the confidence is scaled by
             (n + 1) / (sure_after_reps + 1).
         mismatch_confidence: an explicit profile is questioned only this sure.
+        start_hip_deg, start_hip_range_deg, start_knee_range_deg, start_hold_frac: with no
+            whole rep, a leg held in a start position of ours (hip at 90° ± range and the knee
+            at 90° ± range: tabletop; or straight from ``knee_straight_start_deg``) for this
+            fraction of the frames makes it that exercise, with ``start_only_confidence``.
         live_min_reps, live_confidence: live switches to a recognised profile once this many
             episodes show it with this confidence.
         live_check_every_s: live looks at the session so far this often until it has decided.
@@ -328,16 +336,18 @@ class DetectionSettings:
     min_seen_s: float = 2.0
     smooth_s: float = 0.25
     upright_deg: float = 50.0
-    trunk_moves_deg: float = 15.0
+    trunk_moves_deg: float = 10.0
     trunk_percentile: float = 5.0
     trunk_margin_deg: float = 10.0
     trunk_start_frac: float = 0.1
     leg_moves_deg: float = 20.0
-    min_visibility: float = 0.5
+    min_visibility: float = 0.3
     sweep_percentile: float = 5.0
     start_frac: float = 0.3
     extended_frac: float = 0.65
     min_extended_s: float = 0.3
+    max_extended_s: float = 20.0
+    raised_sweep_max_deg: float = 130.0
     start_window_s: float = 1.0
     overlap_s: float = 0.3
     knee_straight_deg: float = 140.0
@@ -347,6 +357,11 @@ class DetectionSettings:
     vote_margin_floor: float = 0.25
     sure_after_reps: int = 2
     mismatch_confidence: float = 0.6
+    start_hip_deg: float = 90.0
+    start_hip_range_deg: float = 30.0
+    start_knee_range_deg: float = 30.0
+    start_hold_frac: float = 0.5
+    start_only_confidence: float = 0.3
     live_min_reps: int = 2
     live_confidence: float = 0.6
     live_check_every_s: float = 1.0

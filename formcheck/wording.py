@@ -101,6 +101,7 @@ ENGLISH: Mapping[str, str] = {
     "detect.mismatch": "you asked for {asked}, but {evidence}: {found}?",
     "detect.none": "{seen}: formcheck checks heel taps, leg extensions and straight-leg raises lying on your "
                    "back, so no reps were counted",
+    "detect.start_only": "no whole rep was seen, so this was analysed as {name} from your start position",
     "detect.asked_other": "{seen}: this may not be the exercise you asked for, so check the reps below",
     "detect.evidence.heel-tap": "your knee stayed bent on {reps}",
     "detect.evidence.leg-extension": "your knee straightened on {reps}",

@@ -182,3 +182,15 @@ def test_real_model_recognises_the_samples(video: str, exercise: str) -> None:
     assert found.profile == exercise, found
     assert found.confidence >= 0.8
     assert found.votes_for >= 3
+
+
+def test_tabletop_held_without_a_whole_rep_is_heel_taps_unsure() -> None:
+    """A clip cut before the first rep ends: our start position, so heel taps, said unsure."""
+    t, xy = _sequence(lambda s: _pose(*_legs(min(s, 3.5), "heel-tap")), 4.0)  # the rep only begins
+    found = detect_exercise(t, xy)
+    assert found.profile == "heel-tap" and found.seen == "start" and not found.episodes
+    assert found.confidence == DETECTION.start_only_confidence < DETECTION.mismatch_confidence
+    choice = choose_exercise(AUTO, found)
+    assert choice.profile == "heel-tap" and not choice.warn
+    assert choice.note == "no whole rep was seen, so this was analysed as heel taps from your start position"
+    assert choose_exercise("leg-extension", found).note is None  # too unsure to question the asked one

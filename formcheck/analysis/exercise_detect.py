@@ -6,8 +6,9 @@ this order (every threshold in :class:`~formcheck.profiles.DetectionSettings`):
 
 1. whether the person was seen long enough to tell;
 2. the trunk (mid-shoulder → mid-hip) against the image horizontal: lying on the back
-   keeps it near level and still; sitting or standing keeps it steep; a crunch or sit-up
-   lifts the shoulders, a bridge lifts the hips (the trunk turns, or the hips stay raised);
+   keeps it near level and still (its level depends on the camera's height, its range does
+   not); sitting or standing keeps it steep; a crunch or sit-up lifts the shoulders, a bridge
+   the hips (the trunk turns);
 3. the legs' sweep (the angle shoulder–hip–ankle): a leg that lowers and comes back makes
    an *episode* (a rep-like movement from the start position to the extended one and back);
 4. the knee angle in each episode: at the start and at the extended end. Bent at the start
@@ -54,8 +55,9 @@ class Episode:
 @dataclass(frozen=True)
 class ExerciseDetection:
     """What the motion shows: ``profile`` (None: none of ours), ``confidence`` 0–1, ``seen``
-    (``ours``, ``nobody``, ``upright``, ``shoulders``, ``hips``, ``still``, ``unclear``), the
-    episodes that voted."""
+    (``ours``; ``start``: our start position held but no whole rep; else none of ours:
+    ``nobody``, ``upright``, ``shoulders``, ``hips``, ``still``, ``unclear``), the episodes
+    that voted."""
 
     profile: str | None
     confidence: float
@@ -134,7 +136,8 @@ def detect_exercise(t_s: np.ndarray, xy_px: np.ndarray, visibility: np.ndarray |
     vis = np.ones(xy.shape[:2]) if visibility is None else np.asarray(visibility, dtype=np.float64)[seen]
     episodes: list[Episode] = []
     moving = False
-    for leg in LEGS:
+    held: dict[str, float] = {}  # start posture → fraction of the frames the best-seen leg held it
+    for leg in sorted(LEGS, key=lambda leg: -float(np.nanmean(vis[:, list(_LEG_POINTS[leg])]))):
         hip_j, knee_j, ankle_j = _LEG_POINTS[leg]
         sweep = _median_filter(angle_at_deg(shoulder, xy[:, hip_j], xy[:, ankle_j]), width)
         knee = _median_filter(angle_at_deg(xy[:, hip_j], xy[:, knee_j], xy[:, ankle_j]), width)
@@ -144,10 +147,26 @@ def detect_exercise(t_s: np.ndarray, xy_px: np.ndarray, visibility: np.ndarray |
         found, moved = _episodes(leg, t, sweep, knee, weight, settings)
         episodes += found
         moving = moving or moved
+        if not held:
+            held = _start_posture(angle_at_deg(shoulder, xy[:, hip_j], xy[:, knee_j]), knee, settings)
     reps = _merge(episodes, settings)
-    if not reps:
-        return ExerciseDetection(None, 0.8 if not moving else 0.5, "unclear" if moving else "still")
-    return _vote(reps, settings)
+    if reps:
+        return _vote(reps, settings)
+    if held:  # in one of our start positions, but no whole rep: that exercise, unsure
+        start = max(held, key=lambda k: held[k])
+        return ExerciseDetection(start, settings.start_only_confidence, "start")
+    return ExerciseDetection(None, 0.8 if not moving else 0.5, "unclear" if moving else "still")
+
+
+def _start_posture(hip_deg: np.ndarray, knee_deg: np.ndarray, s: DetectionSettings) -> dict[str, float]:
+    """The start positions of ours held for at least ``start_hold_frac`` of the frames: tabletop
+    (hips and knees near 90°: heel taps, the default of the two that start there) or straight
+    legs up (straight-leg raises)."""
+    thighs_up = np.abs(hip_deg - s.start_hip_deg) <= s.start_hip_range_deg
+    tabletop = float(np.mean(thighs_up & (np.abs(knee_deg - s.start_hip_deg) <= s.start_knee_range_deg)))
+    straight = float(np.mean(thighs_up & (knee_deg >= s.knee_straight_start_deg)))
+    found = {"heel-tap": tabletop, "straight-leg": straight}
+    return {k: v for k, v in found.items() if v >= s.start_hold_frac}
 
 
 def _sure(fraction: float) -> float:
@@ -183,7 +202,8 @@ def _episodes(leg: Leg, t: np.ndarray, sweep: np.ndarray, knee: np.ndarray, weig
     if high - low < s.leg_moves_deg:
         return [], False
     found = _excursions(leg, t, sweep, knee, weight, s)
-    if not found:  # the legs rest down, rise and come down again: straight-leg raises from the floor
+    if not found and low <= s.raised_sweep_max_deg:
+        # the legs rest down, rise high and come down again: straight-leg raises from the floor
         found = [e for e in _excursions(leg, t, -sweep, knee, weight, s) if e.vote == "straight-leg"]
     return found, True
 
@@ -199,7 +219,7 @@ def _excursions(leg: Leg, t: np.ndarray, sweep: np.ndarray, knee: np.ndarray, we
     extended_rows: list[int] = []
     for i in np.flatnonzero(known):
         if sweep[i] <= start_at:
-            if extended_rows and t[extended_rows[-1]] - t[extended_rows[0]] >= s.min_extended_s:
+            if extended_rows and s.min_extended_s <= t[extended_rows[-1]] - t[extended_rows[0]] <= s.max_extended_s:
                 found.append(_episode(leg, t, knee, start_rows, extended_rows, weight, s))
             if extended_rows:
                 start_rows = []
@@ -292,6 +312,8 @@ def choose_exercise(asked: str, detection: ExerciseDetection, settings: Detectio
         return ExerciseChoice(asked, asked, detection, None)
     if found is None:
         return ExerciseChoice(None, asked, detection, say("detect.none", seen=_seen(detection)), warn=True)
+    if detection.seen == "start":
+        return ExerciseChoice(found, asked, detection, say("detect.start_only", name=say(f"detect.name.{found}")))
     return ExerciseChoice(found, asked, detection, say("detect.found", name=say(f"detect.name.{found}"),
                                                        evidence=_evidence(detection)))
 
