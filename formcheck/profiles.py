@@ -326,13 +326,15 @@ class DetectionSettings:
             whole rep, a leg held in a start position of ours (hip at 90° ± range and the knee
             at 90° ± range: tabletop; or straight from ``knee_straight_start_deg``) for this
             fraction of the frames makes it that exercise, with ``start_only_confidence``.
+        still_confidence, unclear_confidence: how sure "none of ours" is when no leg moved,
+            and when legs moved but never made a whole episode.
         live_min_reps, live_confidence: live switches to a recognised profile once this many
             episodes show it with this confidence.
         live_check_every_s: live looks at the session so far this often until it has decided.
         live_show_found_s: live shows the recognised exercise this long in the set-up line.
     """
 
-    min_seen_frac: float = 0.3
+    min_seen_frac: float = 0.15
     min_seen_s: float = 2.0
     smooth_s: float = 0.25
     upright_deg: float = 50.0
@@ -362,6 +364,8 @@ class DetectionSettings:
     start_knee_range_deg: float = 30.0
     start_hold_frac: float = 0.5
     start_only_confidence: float = 0.3
+    still_confidence: float = 0.8
+    unclear_confidence: float = 0.5
     live_min_reps: int = 2
     live_confidence: float = 0.6
     live_check_every_s: float = 1.0

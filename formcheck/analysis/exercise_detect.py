@@ -155,7 +155,9 @@ def detect_exercise(t_s: np.ndarray, xy_px: np.ndarray, visibility: np.ndarray |
     if held:  # in one of our start positions, but no whole rep: that exercise, unsure
         start = max(held, key=lambda k: held[k])
         return ExerciseDetection(start, settings.start_only_confidence, "start")
-    return ExerciseDetection(None, 0.8 if not moving else 0.5, "unclear" if moving else "still")
+    if moving:  # legs moved, but never from a start position to the far end and back
+        return ExerciseDetection(None, settings.unclear_confidence, "unclear")
+    return ExerciseDetection(None, settings.still_confidence, "still")
 
 
 def _start_posture(hip_deg: np.ndarray, knee_deg: np.ndarray, s: DetectionSettings) -> dict[str, float]:
