@@ -297,8 +297,10 @@ class DetectionSettings:
             and ``100 - trunk_percentile`` percentiles) is the trunk moving: a crunch, a
             sit-up, a bridge.
         trunk_margin_deg: how far past a trunk threshold counts as sure.
-        trunk_start_frac: the first fraction of the seen frames is the lying start: whether
-            the shoulders or the hips rose is read against it.
+        trunk_start_frac: the first (last) fraction of the seen frames is the start (end)
+            level of the trunk: whether the shoulders or the hips rose is read against the
+            start; when start and end differ by half ``trunk_moves_deg`` the person got into
+            (or out of) position, and only the longer stretch at one of them is read.
         leg_moves_deg: a leg's sweep ranging this much (between its ``sweep_percentile`` and
             ``100 - sweep_percentile`` percentiles) is a leg moving.
         min_visibility: a leg whose knee and ankle are seen less than this (mean MediaPipe

@@ -130,10 +130,13 @@ def detect_exercise(t_s: np.ndarray, xy_px: np.ndarray, visibility: np.ndarray |
     # trunk rise: + shoulders above the hips, − hips above the shoulders (image y points down)
     rise = _median_filter(np.degrees(np.arctan2(hip[:, 1] - shoulder[:, 1],
                                                 np.abs(shoulder[:, 0] - hip[:, 0]))), width)
+    vis = np.ones(xy.shape[:2]) if visibility is None else np.asarray(visibility, dtype=np.float64)[seen]
+    if abs(float(np.median(rise))) < settings.upright_deg:  # lying: leave out getting down or up
+        keep = _settled(rise, settings)
+        t, xy, shoulder, rise, vis = t[keep], xy[keep], shoulder[keep], rise[keep], vis[keep]
     trunk = _trunk_verdict(rise, settings)
     if trunk is not None:
         return trunk
-    vis = np.ones(xy.shape[:2]) if visibility is None else np.asarray(visibility, dtype=np.float64)[seen]
     episodes: list[Episode] = []
     moving = False
     held: dict[str, float] = {}  # start posture → fraction of the frames the best-seen leg held it
@@ -173,6 +176,28 @@ def _start_posture(hip_deg: np.ndarray, knee_deg: np.ndarray, s: DetectionSettin
 
 def _sure(fraction: float) -> float:
     return float(np.clip(1.0 - fraction, 0.0, 1.0))
+
+
+def _settled(rise: np.ndarray, s: DetectionSettings) -> slice:
+    """The frames after getting into position (or before getting out of it): when the trunk
+    starts and ends at different levels, the longer stretch at one of them."""
+    n = len(rise)
+    edge = max(1, int(n * s.trunk_start_frac))
+    first, last = float(np.median(rise[:edge])), float(np.median(rise[-edge:]))
+    near = s.trunk_moves_deg / 2.0
+    if abs(first - last) < near:
+        return slice(0, n)
+    index = np.arange(n)
+    on_first, on_last = np.abs(rise - first) < near, np.abs(rise - last) < near
+    settled = int(np.argmax(on_first))
+    left_start = settled + int(np.argmax(~on_first[settled:]))  # the trunk leaves the start level
+    at_last = np.flatnonzero(on_last & (index >= left_start))
+    final = n - 1 - int(np.argmax(on_last[::-1]))
+    reached_end = final - int(np.argmax(~on_last[final::-1]))  # the last frame off the end level
+    at_first = np.flatnonzero(on_first & (index <= reached_end))
+    after = slice(int(at_last[0]), n) if at_last.size else slice(0, n)  # from settling at the end level
+    before = slice(0, int(at_first[-1]) + 1) if at_first.size else slice(0, n)  # until leaving the start's
+    return after if after.stop - after.start >= before.stop - before.start else before
 
 
 def _trunk_verdict(rise: np.ndarray, s: DetectionSettings) -> ExerciseDetection | None:
