@@ -194,3 +194,14 @@ def test_tabletop_held_without_a_whole_rep_is_heel_taps_unsure() -> None:
     assert choice.profile == "heel-tap" and not choice.warn
     assert choice.note == "no whole rep was seen, so this was analysed as heel taps from your start position"
     assert choose_exercise("leg-extension", found).note is None  # too unsure to question the asked one
+
+
+def test_lying_down_first_then_heel_taps_is_heel_taps() -> None:
+    """Sitting, lying back, then the reps: getting into position is not a sit-up."""
+    def frame_at(s: float) -> np.ndarray:
+        if s < 4.0:  # sitting up, then lying back over a second
+            return _pose(*HOOK, rise_deg=80.0 * min(1.0, 4.0 - s))
+        return _pose(*_legs(s - 4.0, "heel-tap"))
+    t, xy = _sequence(frame_at, 4.0 + 2.0 + 3 * 6.0 + 1.0)
+    found = detect_exercise(t, xy)
+    assert found.profile == "heel-tap" and found.votes_for == 3

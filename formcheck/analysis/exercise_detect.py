@@ -180,24 +180,26 @@ def _sure(fraction: float) -> float:
 
 def _settled(rise: np.ndarray, s: DetectionSettings) -> slice:
     """The frames after getting into position (or before getting out of it): when the trunk
-    starts and ends at different levels, the longer stretch at one of them."""
+    leaves its start level for its end level and never comes back (or the other way round),
+    only the stretch at the level it stays at is read; a crunch keeps coming back."""
     n = len(rise)
     edge = max(1, int(n * s.trunk_start_frac))
     first, last = float(np.median(rise[:edge])), float(np.median(rise[-edge:]))
     near = s.trunk_moves_deg / 2.0
     if abs(first - last) < near:
         return slice(0, n)
-    index = np.arange(n)
     on_first, on_last = np.abs(rise - first) < near, np.abs(rise - last) < near
-    settled = int(np.argmax(on_first))
-    left_start = settled + int(np.argmax(~on_first[settled:]))  # the trunk leaves the start level
-    at_last = np.flatnonzero(on_last & (index >= left_start))
+    if not on_first.any() or not on_last.any():
+        return slice(0, n)
+    index = np.arange(n)
+    reached = np.flatnonzero(on_last & (index > np.argmax(on_first)))  # at the end level after the start's
+    if reached.size and not on_first[reached[0]:].any():
+        return slice(int(reached[0]), n)  # got into position, then stayed
     final = n - 1 - int(np.argmax(on_last[::-1]))
-    reached_end = final - int(np.argmax(~on_last[final::-1]))  # the last frame off the end level
-    at_first = np.flatnonzero(on_first & (index <= reached_end))
-    after = slice(int(at_last[0]), n) if at_last.size else slice(0, n)  # from settling at the end level
-    before = slice(0, int(at_first[-1]) + 1) if at_first.size else slice(0, n)  # until leaving the start's
-    return after if after.stop - after.start >= before.stop - before.start else before
+    left = np.flatnonzero(on_first & (index < final))  # at the start level before the end's
+    if left.size and not on_last[: left[-1] + 1].any():
+        return slice(0, int(left[-1]) + 1)  # stayed, then got out of position
+    return slice(0, n)
 
 
 def _trunk_verdict(rise: np.ndarray, s: DetectionSettings) -> ExerciseDetection | None:
