@@ -44,7 +44,7 @@ def _exercise(truth: dict[str, Any], asked: str | None) -> str:
     from formcheck.profiles import PROFILES
 
     if asked:
-        return asked
+        return asked  # a profile, or "auto" (recognised from the motion)
     name = truth["clip"]["exercise"]
     return name if name in PROFILES else "heel-tap"
 
@@ -58,6 +58,22 @@ def _cache_key(task: ClipTask, stride: int) -> str:
     return f"v{CACHE_VERSION}-{formcheck.__version__}-s{stride}-{digest}"
 
 
+def _cache_file(task: ClipTask, stride: int) -> Path:
+    assert task.cache is not None
+    return Path(task.cache) / f"{Path(task.video).stem}.{_cache_key(task, stride)}.npz"
+
+
+def cache_path(truth_path: Path, cache: str, stride: int | None = None) -> Path:
+    """Where the poses of the clip of ``truth_path`` are cached (the file may not exist yet)."""
+    from formcheck.io.sources import VideoFileSource
+    from formcheck.measure.stride import default_stride
+
+    truth = json.loads(Path(truth_path).read_text())
+    video = Path(truth_path).with_name(truth["clip"]["video"])
+    task = ClipTask(video=str(video), truth=str(truth_path), stride=stride, exercise=None, cache=cache)
+    return _cache_file(task, stride or default_stride(VideoFileSource(video).info.fps))
+
+
 def analyse(task: ClipTask) -> dict[str, Any]:
     """Analyse the clip and compare it with its truth; the figures (see corpus_compare)."""
     truth = json.loads(Path(task.truth).read_text())
@@ -68,7 +84,9 @@ def analyse(task: ClipTask) -> dict[str, Any]:
         report, series = _from_video(task, exercise)
     figures = clip_figures(truth, report, series)
     figures["name"] = truth["clip"]["name"]
-    figures["exercise_used"] = exercise
+    figures["exercise_used"] = report.get("exercise")
+    figures["exercise_asked"] = exercise
+    figures["exercise_detection"] = report.get("exercise_detection")
     return figures
 
 
@@ -92,38 +110,40 @@ def _empty_series(truth_path: str) -> Any:
 
 def _from_cache(task: ClipTask, exercise: str) -> tuple[dict[str, Any], Any]:
     from formcheck.analysis.session import summarise_session
+    from formcheck.app.candidates import CandidateRecorders
     from formcheck.core.pose import Pose
     from formcheck.io.sources import VideoFileSource
-    from formcheck.measure.recorder import MeasureRecorder
     from formcheck.measure.stride import default_stride
-    from formcheck.profiles import get_profile
     from formcheck.report.json_report import ReportInputs, SourceInfo, build_report
 
     source = VideoFileSource(task.video)
     stride = task.stride or default_stride(source.info.fps)
-    path = Path(task.cache) / f"{Path(task.video).stem}.{_cache_key(task, stride)}.npz"
+    path = _cache_file(task, stride)
     if not path.is_file():
         _build_cache(task, stride, path)
     data = np.load(path)
     width, height = (int(v) for v in data["size"])
     packed = data["masks"]
-    profile = get_profile(exercise)
-    recorder = MeasureRecorder(profile)
+    candidates = CandidateRecorders(exercise)
     for k in range(len(data["t_s"])):
         mask = (np.unpackbits(packed[k], axis=-1, count=width).astype(np.float32)
                 if data["has_mask"][k] else None)
         pose = Pose(t_s=float(data["t_s"][k]), image_size=(width, height), xy_px=data["xy_px"][k].astype(np.float64),
                     world_m=data["world_m"][k].astype(np.float64), visibility=data["visibility"][k].astype(np.float64),
                     presence=data["presence"][k].astype(np.float64), mask=mask, num_candidates=int(data["people"][k]))
-        recorder.update(pose, int(data["frame"][k]))
-    session = summarise_session(recorder, profile)
+        candidates.update(pose, int(data["frame"][k]))
+    choice = candidates.choose()
+    profile = candidates.measured_with(choice)
+    recorder = candidates.recorder_for(profile)
+    session = summarise_session(recorder, profile, choice)
     info = source.info
     report = build_report(ReportInputs(
         source=SourceInfo(path=task.video, fps=info.fps, frames=info.frame_count, duration_s=info.duration_s,
                           width=info.width, height=info.height),
         exercise=profile.name, series=session.series, reps=session.reps, faults=session.faults,
         setup_faults=session.setup_faults, summary=session.summary, calibration=session.calibration,
-        end_range=session.end_range, warnings=session.warnings, stride=stride, frames_analysed=len(recorder)))
+        end_range=session.end_range, warnings=session.warnings, stride=stride, frames_analysed=len(recorder),
+        exercise_detection=session.detection))
     return report, session.series
 
 

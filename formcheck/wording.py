@@ -118,6 +118,29 @@ ENGLISH: Mapping[str, str] = {
     "voice.fallback": "{reason} — the spoken cues are printed here instead",
     "voice.fallback.off": "{reason} — the spoken cues are off",
     "voice.track_failed": "the voice track could not be added to the annotated video ({reason}); the video has no sound",
+    # exercise recognition (--exercise auto): report.json's exercise_detection note, the report, live set-up
+    "detect.name.heel-tap": "heel taps",
+    "detect.name.leg-extension": "leg extensions",
+    "detect.name.straight-leg": "straight-leg raises",
+    "detect.found": "recognised {name}: {evidence}",
+    "detect.mismatch": "you asked for {asked}, but {evidence}: {found}?",
+    "detect.none": "{seen}: formcheck checks heel taps, leg extensions and straight-leg raises lying on your "
+                   "back, so no reps were counted",
+    "detect.start_only": "no whole rep was seen, so this was analysed as {name} from your start position",
+    "detect.asked_other": "{seen}: this may not be the exercise you asked for, so check the reps below",
+    "detect.evidence.heel-tap": "your knee stayed bent on {reps}",
+    "detect.evidence.leg-extension": "your knee straightened on {reps}",
+    "detect.evidence.straight-leg": "your legs stayed straight on {reps}",
+    "detect.every_rep": "every rep",
+    "detect.some_reps": "{n} of {total} reps",
+    "detect.seen.nobody": "the person was not seen long enough to tell the exercise",
+    "detect.seen.upright": "this looks like sitting or standing, not lying on your back",
+    "detect.seen.shoulders": "this looks like a different exercise (your shoulders rose and fell: a crunch or sit-up?)",
+    "detect.seen.hips": "this looks like a different exercise (your hips rose off the floor: a bridge?)",
+    "detect.seen.still": "this looks like a different exercise (no leg was lowered and raised again)",
+    "detect.seen.unclear": "this looks like a different exercise",
+    "detect.live.watching": "watching your first reps to recognise the exercise",
+    "detect.live.found": "recognised {name}",
     # report warnings
     "warn.calibration_fallback": "no still tabletop found in the first {search_s:.0f} s — the baselines were "
                                  "taken from the stillest second; lie still in tabletop for 2 s before the "

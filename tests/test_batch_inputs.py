@@ -161,6 +161,31 @@ def test_a_row_from_a_report() -> None:
         base_row("v.mp4", "done", "heel-tap", None, None, "v")
 
 
+def test_a_report_of_none_of_ours_is_exercise_none_with_the_note_as_reason() -> None:
+    note = "this looks like a different exercise: formcheck checks heel taps, ..."
+    none = {**REPORT, "summary": {"reps": {"left": 0, "right": 0}, "clean_reps": 0, "faults": {}},
+            "exercise_detection": {"profile": None, "confidence": 0.9, "asked": "auto", "note": note}}
+    row = report_row("v.mp4", "ok", "auto", None, None, "v", none)
+    assert row["exercise"] == "none" and row["reason"] == note and row["reps_left"] == 0
+    found = {**REPORT, "exercise": "leg-extension",
+             "exercise_detection": {"profile": "leg-extension", "confidence": 0.9, "asked": "auto", "note": "x"}}
+    assert report_row("v.mp4", "ok", "auto", None, None, "v", found)["exercise"] == "leg-extension"
+
+
+def test_a_finished_auto_run_is_found_by_what_was_asked(tmp_path: Path) -> None:
+    """``--exercise auto`` finished as leg-extension: the rerun with auto skips it; asking
+    leg-extension explicitly analyses again (its report would note a mismatch differently)."""
+    video, out = touch(tmp_path / "v.mp4"), tmp_path / "out"
+    finished_files(out, video, exercise="leg-extension")
+    report = json.loads((out / "report.json").read_text())
+    report["exercise_detection"] = {"profile": "leg-extension", "confidence": 0.9, "asked": "auto", "note": None}
+    (out / "report.json").write_text(json.dumps(report))
+    os.utime(out / "report.json", ns=((out / "frames.csv").stat().st_mtime_ns + 10**6,) * 2)
+    os.utime(out / "report.html", ns=((out / "frames.csv").stat().st_mtime_ns + 2 * 10**6,) * 2)
+    assert finished_report(out, video, "auto", write_video=False) is not None
+    assert finished_report(out, video, "leg-extension", write_video=False) is None
+
+
 def test_the_index_files_escape_what_comes_from_outside(tmp_path: Path) -> None:
     hostile = "<script>alert(1)</script>"
     rows = [report_row(f"{hostile}.mp4", "ok", "heel-tap", '=HYPERLINK("x")', None, "a#b?c", REPORT),
@@ -230,3 +255,17 @@ def test_ray_without_address_before_an_input_takes_it_as_an_input(tmp_path: Path
     assert args.ray == "" and _ray_address(args) is None
     result = main(["batch", "--out", "o"])
     assert result == 2
+
+
+def test_auto_is_the_default_exercise_everywhere_and_a_profile_still_parses(tree: Path) -> None:
+    parser = build_parser()
+    assert parser.parse_args(["analyze", "v.mp4"]).exercise == "auto"
+    assert parser.parse_args(["live", "--no-window"]).exercise == "auto"
+    assert parser.parse_args(["batch", "x", "--out", "o"]).exercise is None  # auto, unless a manifest row says
+    assert parser.parse_args(["analyze", "v.mp4", "--exercise", "straight-leg"]).exercise == "straight-leg"
+    from formcheck.app.batch.runner import BatchOptions, plan_tasks
+    manifest = touch(tree / "m.csv", "path,exercise\np1/s1.mp4,leg-extension\np2/s1.mp4,auto\np1/s2.MOV,\n")
+    tasks = plan_tasks(BatchOptions(inputs=(str(manifest),), out_dir=tree.parent / "out"))
+    assert [t.exercise for t in tasks] == ["leg-extension", "auto", "auto"]
+    tasks = plan_tasks(BatchOptions(inputs=(str(manifest),), out_dir=tree.parent / "out", exercise="heel-tap"))
+    assert [t.exercise for t in tasks] == ["leg-extension", "auto", "heel-tap"]  # a manifest's column wins

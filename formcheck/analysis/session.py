@@ -11,6 +11,7 @@ from typing import Any
 import numpy as np
 
 from formcheck.analysis.camera_legs import CameraLegs
+from formcheck.analysis.exercise_detect import ExerciseChoice, ExerciseDetection, detect_exercise
 from formcheck.analysis.fault import Fault
 from formcheck.analysis.judge import judge_session
 from formcheck.analysis.rep import Rep
@@ -36,6 +37,7 @@ class SessionResult:
     summary: dict[str, Any]
     end_range: dict[str, Any]
     warnings: list[str]
+    detection: dict[str, Any] | None = None  # report.json's exercise_detection (None: not run)
 
 
 MIN_REPORTED_GAP_S = 1.0
@@ -68,11 +70,31 @@ def session_warnings(recorder: MeasureRecorder, series: MeasureSeries, calibrati
     return warnings
 
 
-def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> SessionResult:
-    """Smooth the recorded measurements, find reps, judge them, and summarise."""
+def detect_in(recorder: MeasureRecorder) -> ExerciseDetection:
+    """The exercise the recorded frames show (:func:`~formcheck.analysis.exercise_detect.detect_exercise`)."""
+    return detect_exercise(recorder.t_s, recorder.xy_px, recorder.visibility)
+
+
+def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile,
+                      choice: ExerciseChoice | None = None) -> SessionResult:
+    """Smooth the recorded measurements, find reps, judge them, and summarise.
+
+    ``choice``: the exercise recognition's verdict (report.json's ``exercise_detection``);
+    when it found none of ours (``choice.profile`` None) nothing is checked: no reps, no
+    faults, no advice, and its note is the only warning (no tabletop advice for a person who
+    never meant to take one). ``profile`` is then only what the frames were measured with.
+    """
     calibration = recorder.finish()
     series = smooth_series(recorder.series(), file_smoothers())
+    detection = choice.entry() if choice is not None else None
+    if choice is not None and choice.profile is None:
+        note = [choice.note] if choice.note else []
+        return SessionResult(series=series, calibration=calibration, reps=[], faults=[], setup_faults=[],
+                             summary={**summarize([], [], profile, {}, []), "advice": []},
+                             end_range={}, warnings=list(note), detection=detection)
     warnings = session_warnings(recorder, series, calibration)
+    if choice is not None and choice.warn and choice.note:
+        warnings.insert(0, choice.note)
     view = calibration.view if calibration is not None else None
     legs = CameraLegs.of(view, profile)
     reps: list[Rep] = []
@@ -93,4 +115,4 @@ def summarise_session(recorder: MeasureRecorder, profile: ExerciseProfile) -> Se
     return SessionResult(series=series, calibration=calibration, reps=reps, faults=verdict.faults,
                          setup_faults=verdict.setup_faults,
                          summary=summarize(reps, verdict.faults, profile, ranges, verdict.setup_faults),
-                         end_range=ranges, warnings=warnings)
+                         end_range=ranges, warnings=warnings, detection=detection)

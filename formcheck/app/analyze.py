@@ -15,16 +15,17 @@ from pathlib import Path
 
 import numpy as np
 
+from formcheck.analysis.exercise_detect import AUTO, ExerciseChoice
 from formcheck.analysis.session import summarise_session
+from formcheck.app.candidates import CandidateRecorders
 from formcheck.app.result import AnalysisResult
 from formcheck.app.outputs import default_out_dir, prepare_out_dir, write_session_outputs
 from formcheck.app.annotate import annotate_outputs
 from formcheck.app.history.record import record_session
-from formcheck.app.voice.replay import VoiceReplay
 from formcheck.errors import FormcheckError
 from formcheck.pose.estimator import PoseEstimator
 from formcheck.io.workers import Prefetcher
-from formcheck.profiles import ExerciseProfile, get_profile
+from formcheck.profiles import ExerciseProfile
 from formcheck.app.progress import ProgressBar
 from formcheck.measure.recorder import MeasureRecorder
 from formcheck.report.html_report import write_report_html
@@ -48,7 +49,7 @@ class NoPersonError(FormcheckError):
 
 
 def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike[str] | None = None,
-                  exercise: str = "heel-tap", model_path: str | os.PathLike[str] | None = None,
+                  exercise: str = AUTO, model_path: str | os.PathLike[str] | None = None,
                   show_progress: bool = True, write_video: bool = True,
                   stride: int | None = None, voice: bool = False, pace: bool = False,
                   person: str | None = None, history: bool = False) -> AnalysisResult:
@@ -60,6 +61,11 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     N runs the model on every Nth frame (reps and faults come from those); frames.csv still
     has a row for every frame, the others interpolated in time (``analysed`` 0). None picks
     the stride from the frame rate (:func:`formcheck.stride.default_stride`).
+
+    ``exercise``: a profile name, or ``auto`` (the default): recognise it from the motion
+    (:mod:`formcheck.analysis.exercise_detect`); when it is none of ours nothing is checked
+    and the report says so. An explicit profile is used whatever the motion shows (the
+    report notes a mismatch). report.json's ``exercise_detection`` says what was recognised.
 
     ``voice`` / ``pace``: decide on the analysed frames what ``formcheck live --voice`` /
     ``--pace`` would have said (:class:`~formcheck.app.voice.VoiceReplay`), list it in
@@ -75,16 +81,14 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
         KeyboardInterrupt: after writing the report of the frames analysed so far
             (``AnnotationInterrupted`` during the video pass: the report is complete).
     """
-    profile = get_profile(exercise)
+    candidates = CandidateRecorders(exercise, voice=voice, pace=pace)
     if stride is not None:
         stride = check_stride(stride)
     video_path = Path(video_path)
     source = VideoFileSource(video_path)
     stride = default_stride(source.info.fps) if stride is None else stride
     target = prepare_out_dir(Path(out_dir) if out_dir is not None else default_out_dir(video_path))
-    recorder = MeasureRecorder(profile)
-    result = AnalysisResult(source=source.info, out_dir=target, recorder=recorder, stride=stride)
-    spoken = VoiceReplay(profile, speak=voice, pace=pace) if voice or pace else None
+    result = AnalysisResult(source=source.info, out_dir=target, recorder=candidates.first, stride=stride)
     frame_times_s = array("d")  # every frame read (8 bytes each), for the rows of frames.csv
     stage = result.stages
     started = time.monotonic()
@@ -99,10 +103,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
                     with stage("pose"):
                         pose = estimator.estimate(fit_within(frame, MAX_ANALYSIS_SIDE_PX))
                     with stage("measure"):
-                        if spoken is None:
-                            recorder.update(pose, frame.index)
-                        else:  # records the frame too
-                            spoken.update(recorder, pose, frame.index)
+                        candidates.update(pose, frame.index)
                     result.frames_analysed += 1
                     result.frames_detected += pose.detected
                 progress.update()
@@ -116,9 +117,15 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
         stage.add("decode", frames.wait_s)
         stage.add("decode_thread", frames.busy_s)
         result.elapsed_s = time.monotonic() - started
+        profile = candidates.measured_with(None)
         if result.frames_analysed:
-            result.cues = spoken.finish() if spoken is not None else None
-            _finish(result, recorder, profile, video_path, np.frombuffer(frame_times_s, dtype=np.float64))
+            with stage("rules"):
+                choice = candidates.choose()
+            profile = candidates.measured_with(choice)
+            result.recorder = candidates.recorder_for(profile)
+            result.cues = candidates.cues_for(profile, checked=choice.profile is not None)
+            _finish(result, result.recorder, profile, choice, video_path,
+                    np.frombuffer(frame_times_s, dtype=np.float64))
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
@@ -131,7 +138,7 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     return result
 
 
-def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: ExerciseProfile,
+def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: ExerciseProfile, choice: ExerciseChoice,
             video_path: Path, frame_times_s: np.ndarray) -> None:
     info = result.source
     # every frame read up to the last analysed one, plus the few after it (they repeat it)
@@ -140,7 +147,7 @@ def _finish(result: AnalysisResult, recorder: MeasureRecorder, profile: Exercise
     source = SourceInfo(path=str(video_path), fps=info.fps, frames=len(times),
                         duration_s=duration_s, width=info.width, height=info.height)
     with result.stages("rules"):
-        result.session = summarise_session(recorder, profile)
+        result.session = summarise_session(recorder, profile, choice)
     with result.stages("write"):
         table = recorder.frame_table(result.session.series)
         if len(times) != len(recorder):

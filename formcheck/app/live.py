@@ -3,7 +3,8 @@
 One loop in the main thread: take the newest frame from a latest-frame source only when the
 pose model is free (stale frames are dropped, never queued), hand it to the asynchronous
 ``PoseEstimator(mode="live")``, and for each result: record it (:class:`MeasureRecorder`),
-update the streaming feedback (:class:`LiveFeedback`), cue a sound on a new fault, speak
+update the streaming feedback (:class:`LiveFeedback`; with ``--exercise auto`` it switches to
+the exercise :class:`~formcheck.app.live_exercise.LiveExercise` recognises in the first reps), cue a sound on a new fault, speak
 (:class:`~formcheck.app.voice.LiveVoice`, ``--voice`` / ``--pace``), and draw the overlay in a window. The session ends on q / Esc, end of source, Ctrl-C or a camera
 error; then the same analysis as ``formcheck analyze`` runs on everything recorded and
 writes report.json, frames.csv and report.html.
@@ -26,6 +27,7 @@ import numpy as np
 
 from formcheck.errors import CameraError
 from formcheck.core.pose import Pose
+from formcheck.app.live_exercise import LiveExercise
 from formcheck.app.live_feedback import LiveFeedback, process_frame
 from formcheck.render.annotator import Annotator
 from formcheck.app.analyze import MAX_ANALYSIS_SIDE_PX
@@ -33,7 +35,8 @@ from formcheck.app.history.record import record_session
 from formcheck.app.outputs import prepare_out_dir, write_session_outputs
 from formcheck.analysis.session import summarise_session
 from formcheck.pose.estimator import PoseEstimator
-from formcheck.profiles import get_profile
+from formcheck.analysis.exercise_detect import AUTO
+from formcheck.profiles import DEFAULT_PROFILE, ExerciseProfile, get_profile
 from formcheck.measure.recorder import MeasureRecorder
 from formcheck.report.json_report import SourceInfo
 from formcheck.app.sound import SoundCue
@@ -64,7 +67,7 @@ class LiveOptions:
 
     camera: int = 0
     source: Path | None = None
-    exercise: str = "heel-tap"
+    exercise: str = "auto"  # or a profile; auto: recognised from the first reps
     out_dir: Path | None = None
     model_path: Path | None = None
     window: bool = True
@@ -139,16 +142,17 @@ class _InterruptFlag:
 class LiveSession:
     """The frame loop of one session. ``run()`` until it ends, then ``write_report()``."""
 
-    def __init__(self, source: CameraSource | ReplaySource, estimator: Any, exercise: str = "heel-tap",
+    def __init__(self, source: CameraSource | ReplaySource, estimator: Any, exercise: str = "auto",
                  display: Display | None = None, sound: SoundCue | None = None,
                  voice: LiveVoice | None = None) -> None:
         self.source = source
         self.estimator = estimator
-        self.profile = get_profile(exercise)
+        self.exercise = LiveExercise(exercise)
+        self.profile = self.exercise.profile
         self.display = display
         self.sound = sound
         self.voice = voice
-        self.recorder = MeasureRecorder(self.profile)
+        self.recorder = self.exercise.recorder
         self.feedback = LiveFeedback(self.profile)
         self.annotator = Annotator()
         self.stats = LiveStats()
@@ -210,6 +214,10 @@ class LiveSession:
             return
         self._submitted = {t: f for t, f in self._submitted.items() if t > pose.t_s}
         faults = process_frame(self.recorder, self.feedback, pose, frame.index)
+        self.exercise.record_others(pose, frame.index)
+        switched = self.exercise.check(float(pose.t_s))
+        if switched is not None:
+            self._switch(switched)
         if self.sound is not None:
             for fault in faults:
                 self.sound.cue(fault.code)
@@ -222,6 +230,9 @@ class LiveSession:
         span = self._recent[-1] - self._recent[0]
         fps = (len(self._recent) - 1) / span if span > 0 else None
         state = self.feedback.overlay(pose, fps, None)
+        about = self.exercise.message(float(pose.t_s))
+        if about is not None and not self.feedback.paused:
+            state = replace(state, setup_message=f"{state.setup_message} · {about}" if state.setup_message else about)
         if self.display is not None:
             latency = (time.monotonic() - frame.captured_s) * 1000.0
             image = self.annotator.annotate(frame.rgb, replace(state, latency_ms=latency))
@@ -232,6 +243,15 @@ class LiveSession:
         self.stats.processed += 1
         self.stats.detected += int(pose.detected)
 
+    def _switch(self, profile: ExerciseProfile) -> None:
+        """The first reps showed another exercise: give feedback for it from now on."""
+        self.profile = profile
+        self.recorder = self.exercise.recorder
+        self.feedback = LiveFeedback(profile)
+        self.feedback.paused = self.paused
+        if self.voice is not None:
+            self.voice.switch(profile)
+
     def _act(self, action: str) -> None:
         if action == "pause":
             self.paused = not self.paused
@@ -239,7 +259,7 @@ class LiveSession:
             if self.paused and self.display is not None and self._last_image is not None:
                 self.display.show(self.annotator.annotate(self._last_image, self.feedback.overlay(None)))
         elif action == "recalibrate":
-            self.recorder.restart_calibration()
+            self.exercise.restart_calibration()
             self.feedback.restart()
 
     def write_report(self, out_dir: Path, source_name: str, complete: bool) -> tuple[dict[str, Path], dict]:
@@ -253,8 +273,9 @@ class LiveSession:
         captured = stats.processed + stats.dropped
         warnings = [f"live session: {stats.processed} of {captured} frames processed ({stats.fps:.1f} per second); "
                     f"{stats.dropped} dropped to keep the feedback current"] if stats.dropped else []
-        session = summarise_session(recorder, self.profile)
-        return write_session_outputs(recorder, session, source, self.profile, out_dir, complete, warnings,
+        choice, profile, recorder = self.exercise.final_choice()
+        session = summarise_session(recorder, profile, choice)
+        return write_session_outputs(recorder, session, source, profile, out_dir, complete, warnings,
                                      cues=self.voice.cues if self.voice is not None else ())
 
 
@@ -295,7 +316,8 @@ def run_live(options: LiveOptions) -> LiveResult:
         display = CvWindow() if options.window else None
         sound = SoundCue() if options.sound and not options.voice else None
         if options.voice or options.pace:
-            voice = LiveVoice(get_profile(options.exercise), speak=options.voice, pace=options.pace)
+            voice = LiveVoice(get_profile(DEFAULT_PROFILE if options.exercise == AUTO else options.exercise),
+                              speak=options.voice, pace=options.pace)
         result = LiveResult(out_dir=out_dir, stats=LiveStats())
         with PoseEstimator(options.model_path, mode="live") as estimator, _InterruptFlag() as interrupted:
             session = LiveSession(source, estimator, options.exercise, display, sound, voice)
@@ -305,6 +327,7 @@ def run_live(options: LiveOptions) -> LiveResult:
             except CameraError as exc:
                 result.ended_by, result.error = "camera error", str(exc)
             result.complete = result.ended_by in ("quit", "end of source")
+            result.recorder = session.recorder  # the recognised exercise's, if live switched to it
             if voice is not None:
                 voice.finish(session.feedback)  # the summary, spoken while the report is written
             if len(session.recorder):

@@ -63,7 +63,7 @@ def write_session_outputs(recorder: MeasureRecorder, session: SessionResult, sou
         faults=session.faults, setup_faults=session.setup_faults, summary=session.summary,
         calibration=session.calibration,
         end_range=session.end_range, complete=complete, warnings=warnings, version=__version__,
-        stride=stride, frames_analysed=len(recorder), cues=cues))
+        stride=stride, frames_analysed=len(recorder), cues=cues, exercise_detection=session.detection))
     report_json = out_dir / REPORT_JSON
     write_report_json(report_json, report)
     report_html = out_dir / REPORT_HTML

@@ -1,7 +1,7 @@
 """Command line: parses arguments and calls the library; errors become one line on stderr.
 
     formcheck --version
-    formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
+    formcheck analyze VIDEO [--exercise auto|heel-tap|leg-extension|straight-leg] [--out DIR]
                             [--no-video] [--stride N] [--model PATH] [--quiet]
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound] [--voice] [--pace]
@@ -21,7 +21,7 @@ from typing import Sequence
 
 from formcheck import __version__
 from formcheck.cli.batch import add_batch_parser, run_batch_command
-from formcheck.cli.common import EXERCISES, EXIT_INTERRUPTED, UsageError, parse_stride
+from formcheck.cli.common import EXERCISE_CHOICES, EXERCISE_HELP, EXERCISES, EXIT_INTERRUPTED, UsageError, parse_stride
 from formcheck.cli.history import add_history_options, add_history_parser, print_history_outcome, run_history_command
 from formcheck.errors import AnnotationInterrupted, FormcheckError
 
@@ -41,8 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse a recorded video: writes report.json, report.html, frames.csv and "
                     "annotated.mp4 into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
-    analyze.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
-                         help="exercise profile (default: %(default)s)")
+    analyze.add_argument("--exercise", choices=EXERCISE_CHOICES, default="auto", help=EXERCISE_HELP)
     analyze.add_argument("--out", metavar="DIR",
                          help="output folder (default: <video name>_formcheck next to the video; "
                               "existing files of the same names are replaced)")
@@ -71,8 +70,8 @@ def build_parser() -> argparse.ArgumentParser:
                        help="webcam index (default: 0)")
     where.add_argument("--source", metavar="FILE",
                        help="replay a video file at real speed as if it were the camera")
-    live.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
-                      help="exercise profile (default: %(default)s)")
+    live.add_argument("--exercise", choices=EXERCISE_CHOICES, default="auto",
+                      help=EXERCISE_HELP + "; live recognises it within the first reps")
     live.add_argument("--out", metavar="DIR",
                       help="output folder (default: ./formcheck_live_<date-time> in the current folder)")
     live.add_argument("--model", metavar="PATH",
@@ -187,6 +186,14 @@ def summary_text(report: dict) -> str:
     reps = ", ".join(f"{leg} {count}" for leg, count in summary.get("reps", {}).items()) or "none"
     faults = ", ".join(f"{code} {count}" for code, count in summary.get("faults", {}).items() if count)
     lines = [f"reps: {reps}; clean: {summary.get('clean_reps', 0)}; faults: {faults or 'none'}"]
+    detection = report.get("exercise_detection") or {}
+    if detection:
+        found = detection.get("profile") or "none of formcheck's"
+        lines.insert(0, f"exercise: {report.get('exercise') if detection.get('profile') else found} "
+                        f"(asked: {detection.get('asked')}; recognised: {found}, confidence "
+                        f"{detection.get('confidence') or 0:.2f})")
+        if detection.get("note") and detection.get("asked") == "auto" and detection.get("profile"):
+            lines.append(f"exercise: {detection['note']}")
     lines += [f"advice: {line}" for line in summary.get("advice", [])]
     lines += [f"warning: {line}" for line in report.get("warnings", [])]
     return "\n".join(lines)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from formcheck.cli.common import EXERCISES, EXIT_INTERRUPTED, UsageError, parse_stride
+from formcheck.cli.common import EXERCISE_CHOICES, EXIT_INTERRUPTED, UsageError, parse_stride
 from formcheck.cli.history import add_history_options, print_history_lines
 
 
@@ -30,8 +30,9 @@ def add_batch_parser(commands: argparse._SubParsersAction) -> None:
                             "instance on this machine; with ADDRESS (host:port), join that cluster, whose "
                             "machines must see the videos and DIR at the same paths. Put it after the "
                             "INPUTs or write --ray=ADDRESS")
-    batch.add_argument("--exercise", choices=EXERCISES, default=None,
-                       help=f"exercise profile (default: {EXERCISES[0]}; a manifest's exercise column wins)")
+    batch.add_argument("--exercise", choices=EXERCISE_CHOICES, default=None,
+                       help="exercise profile, or auto: recognise it from the motion (default: auto; a "
+                            "manifest's exercise column wins)")
     batch.add_argument("--no-video", action="store_true", help="no annotated.mp4 (faster), as for analyze")
     batch.add_argument("--stride", metavar="N", help="as for analyze (default: auto)")
     batch.add_argument("--force", action="store_true", help="analyse finished videos again")

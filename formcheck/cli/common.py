@@ -7,6 +7,9 @@ from formcheck.errors import FormcheckError
 from formcheck.profiles import PROFILES
 
 EXERCISES: tuple[str, ...] = tuple(PROFILES)
+EXERCISE_CHOICES: tuple[str, ...] = ("auto", *EXERCISES)  # auto: recognise it from the motion
+EXERCISE_HELP = ("exercise profile, or auto: recognise it from the motion and say so when it is none of "
+                 "formcheck's (default: %(default)s)")
 
 EXIT_INTERRUPTED = 130
 

@@ -189,6 +189,11 @@ class MeasureRecorder:
         return self._xy_px[: self._count].astype(np.float64)
 
     @property
+    def visibility(self) -> np.ndarray:
+        """(n, 33) MediaPipe visibility of every landmark (NaN where nobody was found)."""
+        return self._visibility[: self._count].astype(np.float64)
+
+    @property
     def world_m(self) -> np.ndarray:
         return self._world_m[: self._count].astype(np.float64)
 

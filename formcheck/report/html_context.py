@@ -91,6 +91,8 @@ class Summary:
     source_path: str
     recording: str
     exercise: str
+    exercise_detection: str | None  # what the recognition found, and how sure (None: not run)
+    exercise_note: str | None
     calibration_ok: bool
     calibration_span: str | None
     calibration_warning: str | None
@@ -130,11 +132,31 @@ def summary(report: Mapping[str, Any]) -> Summary:
             if calibration.get("start_s") is not None else None)
     view_text = text(view.get("view", "unknown")) + (f", near side {view['near_side']}"
                                                      if view.get("near_side") else "")
+    checked = exercise_label(report) == text(report.get("exercise"))  # else none of ours: no set-up advice
     return Summary(interrupted=report.get("complete") is False, tiles=tuple(tiles),
                    source_path=text(source.get("path")), recording=recording,
-                   exercise=text(report.get("exercise")), calibration_ok=bool(calibration.get("ok")),
-                   calibration_span=span, calibration_warning=_optional(calibration.get("warning")),
-                   view=view_text, view_advice=_optional(view.get("advice")))
+                   exercise=exercise_label(report), exercise_detection=_detection_text(report),
+                   exercise_note=_optional((report.get("exercise_detection") or {}).get("note")),
+                   calibration_ok=bool(calibration.get("ok")),
+                   calibration_span=span, calibration_warning=_optional(calibration.get("warning")) if checked else None,
+                   view=view_text, view_advice=_optional(view.get("advice")) if checked else None)
+
+
+def exercise_label(report: Mapping[str, Any]) -> str:
+    """The exercise the report checked: its profile, or that it was none of formcheck's."""
+    detection = report.get("exercise_detection") or {}
+    if detection.get("asked") == "auto" and detection.get("profile") is None and "profile" in detection:
+        return "none of formcheck's exercises (nothing checked)"
+    return text(report.get("exercise"))
+
+
+def _detection_text(report: Mapping[str, Any]) -> str | None:
+    detection = report.get("exercise_detection")
+    if not isinstance(detection, Mapping):
+        return None
+    found = text(detection.get("profile")) if detection.get("profile") else "none of formcheck's"
+    return (f"asked: {text(detection.get('asked'))} · recognised: {found} · confidence "
+            f"{number(detection.get('confidence'), 2)}")
 
 
 def _optional(value: Any) -> str | None:
@@ -340,7 +362,7 @@ def page_context(report: Mapping[str, Any], series: MeasureSeries,
     """Everything ``templates/report.html.j2`` shows, for ``report`` (a report.json dict);
     ``video_href`` links the annotated video when there is one."""
     totals = report.get("summary", {}) or {}
-    return {"name": name, "exercise": text(report.get("exercise", "")),
+    return {"name": name, "exercise": exercise_label(report),
             "version": text(report.get("formcheck_version") or ""),
             "schema_version": text(report.get("schema_version")), "colours": css_colours(),
             "summary": summary(report), "advice": [text(a) for a in totals.get("advice") or []],

@@ -6,7 +6,9 @@ Stable keys: ``schema_version``, ``source``, ``exercise``, ``calibration``, ``re
 ``end_range`` (per leg), ``setup_faults`` (a start position that is not the exercise's),
 ``warnings``, ``cues`` (what the voice said: :func:`cue_entry`); per rep, ``camera_side``
 (see :func:`rep_entry`); ``sets`` (see :func:`sets_entry`); in ``calibration``, ``overlaps_rep``
-when its window reaches into a counted rep (also a warning).
+when its window reaches into a counted rep (also a warning); ``exercise_detection`` (what the
+exercise recognition saw: ``profile`` or null for none of ours, ``confidence`` 0–1, ``asked`` —
+``auto`` or the profile passed — and ``note``).
 """
 
 from __future__ import annotations
@@ -64,6 +66,7 @@ class ReportInputs:
     stride: int = 1  # the model ran on every ``stride``-th frame
     frames_analysed: int | None = None  # frames the model ran on (None: all of source.frames)
     cues: Sequence[Any] = ()  # spoken cues (``t_s``, ``kind``, ``text``); empty without a voice
+    exercise_detection: dict[str, Any] | None = None  # {profile, confidence, asked, note}; None: not run
 
 
 def _number(value: float, digits: int = 2) -> float | None:
@@ -187,6 +190,7 @@ def build_report(inputs: ReportInputs) -> dict[str, Any]:
                    "duration_s": _number(source.duration_s), "width": source.width,
                    "height": source.height},
         "exercise": inputs.exercise,
+        "exercise_detection": inputs.exercise_detection,
         "analysis": {"stride": inputs.stride,
                      "frames_analysed": source.frames if inputs.frames_analysed is None else inputs.frames_analysed},
         "calibration": calibration,

@@ -35,10 +35,17 @@ def finished_report(out_dir: Path, video: Path, exercise: str, write_video: bool
         return None
     if annotated_ns is not None and annotated_ns < frames_ns:
         return None
-    if not isinstance(report, dict) or report.get("complete") is not True or report.get("exercise") != exercise:
+    if not isinstance(report, dict) or report.get("complete") is not True or _asked(report) != exercise:
         return None
     if Path(str((report.get("source") or {}).get("path", ""))).name != video.name:
         return None
     if stride is not None and (report.get("analysis") or {}).get("stride") != stride:
         return None
     return report
+
+
+def _asked(report: dict[str, Any]) -> Any:
+    """The exercise the report's analysis was asked for (``auto`` or a profile); reports from
+    before the recognition have only the profile used."""
+    detection = report.get("exercise_detection")
+    return detection.get("asked") if isinstance(detection, dict) else report.get("exercise")

@@ -38,11 +38,19 @@ def base_row(video: str, status: str, exercise: str, person: str | None, date: s
     return row
 
 
+NONE_OF_OURS = "none"  # the exercise column of a video recognised as none of formcheck's exercises
+
+
 def report_row(video: str, status: str, exercise: str, person: str | None, date: str | None, folder: str,
                report: Mapping[str, Any], reason: str = "", elapsed_s: float | None = None,
                worker: str = "") -> dict[str, Any]:
     """A row filled from a report.json: duration, reps per leg, clean reps, faults per code, end range."""
-    row = base_row(video, status, report.get("exercise") or exercise, person, date, folder, reason, elapsed_s, worker)
+    detection = report.get("exercise_detection")
+    if isinstance(detection, Mapping) and detection.get("asked") == "auto" and detection.get("profile") is None:
+        exercise, reason = NONE_OF_OURS, reason or str(detection.get("note") or "")  # nothing was checked
+    else:
+        exercise = report.get("exercise") or exercise
+    row = base_row(video, status, exercise, person, date, folder, reason, elapsed_s, worker)
     summary = report.get("summary") or {}
     reps = summary.get("reps") or {}
     faults = summary.get("faults") or {}

@@ -31,6 +31,7 @@ from formcheck.app.batch.rows import INTERRUPTED, PENDING, SKIPPED, base_row, re
 from formcheck.app.batch.task import VideoTask, run_video_task, warm_up
 from formcheck.app.outputs import prepare_out_dir
 from formcheck.io.pool import LocalPool, sigint_ignored
+from formcheck.analysis.exercise_detect import AUTO
 from formcheck.profiles import PROFILES
 
 INDEX_EVERY_S = 10.0  # the index is rewritten at most this often while videos finish
@@ -39,8 +40,8 @@ INDEX_EVERY_S = 10.0  # the index is rewritten at most this often while videos f
 @dataclass(frozen=True)
 class BatchOptions:
     """What ``formcheck batch`` was asked (``exercise``/``person``: defaults for videos whose
-    manifest row gives none; ``exercise`` None is the default profile, ``person`` None the one
-    local person; ``history``: record each video analysed in the session history)."""
+    manifest row gives none; ``exercise`` None is ``auto``: recognised from the motion; ``person``
+    None the one local person; ``history``: record each video analysed in the session history)."""
 
     inputs: tuple[str, ...]
     out_dir: Path
@@ -77,11 +78,11 @@ class BatchResult:
 def plan_tasks(options: BatchOptions) -> list[VideoTask]:
     """The batch's videos as tasks, in input order. Raises BatchInputError for bad inputs,
     PersonError for a bad ``person``."""
-    exercises = tuple(PROFILES)
+    exercises = (AUTO, *PROFILES)
     person = check_person(options.person) if options.person is not None else None
     out_dir = options.out_dir.resolve()
     videos = find_videos(options.inputs, exercises, skip=out_dir)
-    default_exercise = options.exercise or exercises[0]
+    default_exercise = options.exercise or AUTO
     return [VideoTask(video=v.shown, path=str(v.path), folder=folder, out_dir=str(out_dir / folder),
                       exercise=v.exercise or default_exercise, person=v.person or person, date=v.date,
                       write_video=options.write_video, stride=options.stride, model_path=options.model_path)

@@ -22,11 +22,17 @@ class LiveVoice:
                  player: VoicePlayer | None = None) -> None:
         self.coach = VoiceCoach(profile, speak=speak, pace=pace)
         self.player = player if player is not None else VoicePlayer(profile)
+        self._earlier: list[Cue] = []  # cues of the coach before a switch of exercise
 
     @property
     def cues(self) -> list[Cue]:
         """Every cue decided in the session (report.json's ``cues``)."""
-        return self.coach.cues
+        return self._earlier + self.coach.cues
+
+    def switch(self, profile: ExerciseProfile) -> None:
+        """Coach ``profile`` from now on (live recognised another exercise); the voice stays."""
+        self._earlier += self.coach.cues
+        self.coach = VoiceCoach(profile, speak=self.coach.speak, pace=self.coach.pace)
 
     def update(self, feedback: LiveFeedback, faults: Sequence[FaultEvent], captured_s: float) -> None:
         """Speak the cues due at the newest frame; ``captured_s``: its capture time (monotonic s)."""

@@ -70,8 +70,9 @@ import math
 from dataclasses import dataclass, fields
 
 from formcheck.core.legs import RepLeg
+from formcheck.profiles.detection import DETECTION, DetectionSettings  # the recogniser's part of the table
 
-__all__ = ["ExerciseProfile", "PROFILES", "DEFAULT_PROFILE", "get_profile"]
+__all__ = ["ExerciseProfile", "PROFILES", "DEFAULT_PROFILE", "get_profile", "DetectionSettings", "DETECTION"]
 
 
 @dataclass(frozen=True)
@@ -327,3 +328,4 @@ def get_profile(name: str | None = None) -> ExerciseProfile:
         return PROFILES[key]
     except (KeyError, TypeError):
         raise ValueError(f"unknown exercise {name!r}; valid exercises: {', '.join(PROFILES)}") from None
+
