@@ -112,6 +112,11 @@ ENGLISH: Mapping[str, str] = {
     "warn.moved.lost": "you (or the camera) moved at {moved_s:.1f} s: no still tabletop followed, so nothing "
                        "after it was measured",
     "warn.interrupted": "the analysis was interrupted: this report covers only the frames analysed",
+    # two cameras of one session
+    "warn.alignment_weak": "the two videos were aligned in time with low confidence ({confidence:.2f}; the "
+                           "second starts {offset_s:+.2f} s after the first) — check that both show the same "
+                           "session and that the legs are in view in both",
+    "warn.camera_n": "camera {n}: {warning}",
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}
