@@ -91,13 +91,39 @@ def _empty_series(truth_path: str) -> Any:
 
 
 def _from_cache(task: ClipTask, exercise: str) -> tuple[dict[str, Any], Any]:
+    from formcheck.profiles import get_profile
+    from formcheck.report.json_report import ReportInputs, SourceInfo, build_report
+
+    camera = cached_camera(task, exercise)
+    session, info = camera.session, camera.info
+    report = build_report(ReportInputs(
+        source=SourceInfo(path=task.video, fps=info.fps, frames=info.frame_count, duration_s=info.duration_s,
+                          width=info.width, height=info.height),
+        exercise=get_profile(exercise).name, series=session.series, reps=session.reps, faults=session.faults,
+        setup_faults=session.setup_faults, summary=session.summary, calibration=session.calibration,
+        end_range=session.end_range, warnings=session.warnings, stride=camera.stride,
+        frames_analysed=len(camera.recorder)))
+    return report, session.series
+
+
+@dataclass
+class CachedCamera:
+    """One video's analysis replayed from its pose cache: what ``analyze`` measures before the report."""
+
+    recorder: Any
+    session: Any
+    info: Any  # VideoInfo
+    stride: int
+
+
+def cached_camera(task: ClipTask, exercise: str) -> CachedCamera:
+    """The clip's poses from the cache (built on first use) through the recorder and session analysis."""
     from formcheck.analysis.session import summarise_session
     from formcheck.core.pose import Pose
     from formcheck.io.sources import VideoFileSource
     from formcheck.measure.recorder import MeasureRecorder
     from formcheck.measure.stride import default_stride
     from formcheck.profiles import get_profile
-    from formcheck.report.json_report import ReportInputs, SourceInfo, build_report
 
     source = VideoFileSource(task.video)
     stride = task.stride or default_stride(source.info.fps)
@@ -116,15 +142,8 @@ def _from_cache(task: ClipTask, exercise: str) -> tuple[dict[str, Any], Any]:
                     world_m=data["world_m"][k].astype(np.float64), visibility=data["visibility"][k].astype(np.float64),
                     presence=data["presence"][k].astype(np.float64), mask=mask, num_candidates=int(data["people"][k]))
         recorder.update(pose, int(data["frame"][k]))
-    session = summarise_session(recorder, profile)
-    info = source.info
-    report = build_report(ReportInputs(
-        source=SourceInfo(path=task.video, fps=info.fps, frames=info.frame_count, duration_s=info.duration_s,
-                          width=info.width, height=info.height),
-        exercise=profile.name, series=session.series, reps=session.reps, faults=session.faults,
-        setup_faults=session.setup_faults, summary=session.summary, calibration=session.calibration,
-        end_range=session.end_range, warnings=session.warnings, stride=stride, frames_analysed=len(recorder)))
-    return report, session.series
+    return CachedCamera(recorder=recorder, session=summarise_session(recorder, profile), info=source.info,
+                        stride=stride)
 
 
 def _build_cache(task: ClipTask, stride: int, path: Path) -> None:
