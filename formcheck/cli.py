@@ -3,6 +3,7 @@
     formcheck --version
     formcheck analyze VIDEO [--exercise heel-tap|leg-extension|straight-leg] [--out DIR]
                             [--no-video] [--stride N] [--model PATH] [--quiet]
+    formcheck analyze VIDEO VIDEO2 ...   (two cameras of one session, aligned automatically)
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound] [--voice] [--pace]
     formcheck batch INPUT... --out DIR [--jobs N] [--ray [ADDRESS]] [--exercise X] [--person NAME]
@@ -55,6 +56,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse a recorded video: writes report.json, report.html, frames.csv and "
                     "annotated.mp4 into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
+    analyze.add_argument("video2", metavar="VIDEO2", nargs="?",
+                         help="a second camera of the same session (e.g. a phone on the other side): "
+                              "aligned in time from the motion, each leg measured from the camera it "
+                              "faces; one report in VIDEO's clock")
     analyze.add_argument("--exercise", choices=EXERCISES, default=EXERCISES[0],
                          help="exercise profile (default: %(default)s)")
     analyze.add_argument("--out", metavar="DIR",
@@ -209,6 +214,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     from formcheck.app.analyze import analyze_video
 
     stride = parse_stride(args.stride)
+    if getattr(args, "video2", None):
+        return run_analyze_pair(args, stride)
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
                            model_path=args.model, show_progress=not args.quiet,
                            write_video=not args.no_video, stride=stride, voice=args.voice, pace=args.pace)
@@ -216,6 +223,24 @@ def run_analyze(args: argparse.Namespace) -> int:
     every = f", every {_ordinal(result.stride)} analysed" if result.stride > 1 else ""
     print(f"read {result.frames_read} frames in {result.elapsed_s:.1f} s ({fps:.1f} frames/s{every}); "
           f"person found in {result.detection_rate:.0%} of analysed frames")
+    print(summary_text(result.report))
+    for path in result.outputs.values():
+        print(f"wrote {path}")
+    return 0
+
+
+def run_analyze_pair(args: argparse.Namespace, stride: int | None) -> int:
+    """``formcheck analyze VIDEO VIDEO2``: two cameras, one report; says the offset found."""
+    from formcheck.app.pair import analyze_pair
+
+    if args.voice or args.pace:
+        raise UsageError("--voice and --pace work with one video; leave them out with two")
+    result = analyze_pair([args.video, args.video2], out_dir=args.out, exercise=args.exercise,
+                          model_path=args.model, show_progress=not args.quiet, write_video=not args.no_video,
+                          stride=stride)
+    second = result.report["cameras"][1]
+    print(f"aligned: {args.video2} starts {second['offset_s']:+.3f} s after {args.video} "
+          f"(confidence {second['alignment_confidence']:.2f})")
     print(summary_text(result.report))
     for path in result.outputs.values():
         print(f"wrote {path}")
