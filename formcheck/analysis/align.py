@@ -33,8 +33,8 @@ GRID_S = 0.01  # the lag grid (s); the peak is refined below it
 MAX_GAP_S = 0.5  # measures unknown for longer than this are left out, not interpolated
 MIN_OVERLAP_S = 3.0  # the videos must share at least this much time ...
 MIN_OVERLAP_FRACTION = 0.6  # ... and this fraction of the shorter video
-MIN_SAME_SESSION_R = 0.5  # below this at the best lag: not the same session
-WEAK_R = 0.8  # below this the alignment is weak (a warning)
+MIN_SAME_SESSION_R = 0.75  # below this at the best lag: not the same session
+WEAK_R = 0.9  # below this the alignment is weak (a warning)
 WEAK_MARGIN = 0.05  # the peak must beat the best lag outside its lobe by this much
 LOBE_S = 1.0  # lags this close to the peak belong to its lobe
 MIN_CHANNEL_STD = 1e-6
@@ -120,7 +120,8 @@ def _spread(values: np.ndarray) -> float:
 
 def motion_weights(first: CameraMotion, second: CameraMotion, names: Sequence[str]) -> dict[str, float]:
     """Per channel, how much it moves relative to the same measure of the other leg, in the camera
-    where it moves least (0..1), squared: a leg that stays in tabletop carries only noise."""
+    where it moves most (0..1), squared: a leg that stays in tabletop in both videos carries only
+    noise, one that moves in one video and not in the other says they are not the same session."""
     weights = {}
     for name in names:
         kind = name.split("_")[0]
@@ -130,7 +131,7 @@ def motion_weights(first: CameraMotion, second: CameraMotion, names: Sequence[st
                        if other.split("_")[0] == kind}
             top = max(spreads.values())
             ratios.append(spreads[name] / top if top > 0 else 0.0)
-        weights[name] = min(ratios) ** 2
+        weights[name] = max(ratios) ** 2
     return weights
 
 
