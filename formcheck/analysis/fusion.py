@@ -5,8 +5,10 @@ late and its knee angle is a guess. With a second camera on the other side, ever
 one of them. :func:`choose_sources` decides which camera measures what (per leg: the camera
 that leg faces; the lumbar lift: the view that judges it best); :func:`fuse_sessions` builds
 the fused series in the first camera's clock, takes each rep channel's reps from the camera
-that times it (so a rep seen by both is counted once), and judges them once, through the one
-fault engine (:func:`~formcheck.analysis.judge.judge_session`), on the fused series.
+that times it (so a rep seen by both is counted once; reps of both legs together, which each
+camera times on its near leg, get the mean of both cameras' times), and judges them once,
+through the one fault engine (:func:`~formcheck.analysis.judge.judge_session`), on the fused
+series.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from formcheck.wording import say
 
 _LEG_COLUMNS = ("knee_angle_{}_deg", "hip_angle_{}_deg", "heel_height_{}_cm", "heel_height_{}_frac")
 _BACK_COLUMNS = ("lumbar_lift_cm", "pelvic_tilt_deg")
+SAME_REP_WINDOW_S = 1.0  # two cameras' reps of both legs are one movement when their bottoms are this close
 
 
 @dataclass(frozen=True)
@@ -102,6 +105,18 @@ def shift_rep(rep: Rep, shift_s: float, t_s: np.ndarray) -> Rep:
                    bottom_frame=_nearest(t_s, bottom), end_frame=_nearest(t_s, end))
 
 
+def mean_rep(rep: Rep, others: Sequence[Rep], t_s: np.ndarray, window_s: float = SAME_REP_WINDOW_S) -> Rep:
+    """``rep`` with its start, bottom and end averaged with the other camera's rep of the same
+    movement (bottom within ``window_s``), when there is one: two estimates of the same events."""
+    same = [o for o in others if o.leg == rep.leg and abs(o.bottom_s - rep.bottom_s) <= window_s]
+    if not same:
+        return rep
+    other = min(same, key=lambda o: abs(o.bottom_s - rep.bottom_s))
+    start, bottom, end = ((getattr(rep, name) + getattr(other, name)) / 2 for name in ("start_s", "bottom_s", "end_s"))
+    return replace(rep, start_s=start, bottom_s=bottom, end_s=end, start_frame=_nearest(t_s, start),
+                   bottom_frame=_nearest(t_s, bottom), end_frame=_nearest(t_s, end))
+
+
 def _nearest(t_s: np.ndarray, t: float) -> int:
     i = int(np.clip(np.searchsorted(t_s, t), 1, max(len(t_s) - 1, 1)))
     return i - 1 if len(t_s) < 2 or abs(t_s[i - 1] - t) <= abs(t_s[i] - t) else i
@@ -157,8 +172,12 @@ def fuse_sessions(sessions: Sequence[SessionResult], offsets_s: Sequence[float],
     picked: list[tuple[Rep, int]] = []
     for channel in profile.rep_legs:
         camera = sources.both if channel == "both" else sources.legs[channel]
-        picked += [(shift_rep(rep, offsets_s[camera], t_s), camera)
-                   for rep in sessions[camera].reps if rep.leg == channel]
+        reps_here = [shift_rep(rep, offsets_s[camera], t_s) for rep in sessions[camera].reps if rep.leg == channel]
+        if channel == "both":  # both legs move together: each camera times its near leg, so both agree
+            others = [shift_rep(rep, offsets_s[k], t_s) for k, session in enumerate(sessions) if k != camera
+                      for rep in session.reps if rep.leg == channel]
+            reps_here = [mean_rep(rep, others, t_s) for rep in reps_here]
+        picked += [(rep, camera) for rep in reps_here]
     picked.sort(key=lambda item: item[0].start_s)
     reps = [replace(rep, index=k) for k, (rep, _) in enumerate(picked, start=1)]
     view = fused_view(views, sources)
