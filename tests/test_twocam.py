@@ -101,6 +101,8 @@ def test_analyze_two_videos_writes_one_report_in_the_first_clock(tmp_path) -> No
                                                                                   ("right", 1, "near")]
     assert report["summary"]["reps"]["left"] == 1 and report["summary"]["reps"]["right"] == 1
     assert not any("far one from the camera" in w for w in report["warnings"])
+    # camera a cannot judge the lower back, camera b can: no "cannot be judged" warning
+    assert not any(say("warn.no_lumbar") in w for w in report["warnings"])
     with open(out / "frames.csv", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert len(rows) == truth_a["clip"]["frames"]  # a row per frame of the first video

@@ -196,13 +196,17 @@ def fuse_sessions(sessions: Sequence[SessionResult], offsets_s: Sequence[float],
 def fused_warnings(sessions: Sequence[SessionResult], views: Sequence[ViewAssessment | None],
                    sources: Sources) -> list[str]:
     """Each camera's warnings, named by camera; the far-leg caveats dropped where the other camera
-    faces that leg."""
+    faces that leg, and "the lower back cannot be judged" where the other camera judges it."""
     out: list[str] = []
+    back = views[sources.back]
+    back_judged = back is not None and back.trust.lumbar
     for k, (session, view) in enumerate(zip(sessions, views)):
         dropped = set()
         if view is not None and view.far_side is not None and view.far_side in sources.covered:
             dropped = {say("warn.far_leg", far=view.far_side, near=view.near_side),
                        say("warn.oblique_far_knee", leg=view.far_side)}
+        if back_judged and k != sources.back:
+            dropped.add(say("warn.no_lumbar"))
         out += [say("warn.camera_n", n=k + 1, warning=w) for w in session.warnings if w not in dropped]
     return out
 
