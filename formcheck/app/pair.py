@@ -22,6 +22,7 @@ from formcheck import __version__
 from formcheck.analysis.align import Alignment, align_series
 from formcheck.analysis.fusion import FusedSession, fuse_sessions
 from formcheck.app.camera_pass import CameraRun, measure_camera
+from formcheck.app.pair_video import annotate_pair
 from formcheck.app.outputs import FRAMES_CSV, REPORT_HTML, REPORT_JSON, default_out_dir, prepare_out_dir
 from formcheck.app.result import AnalysisResult
 from formcheck.measure.stride import check_stride, expand_frame_table
@@ -72,8 +73,6 @@ def analyze_pair(video_paths: Sequence[str | os.PathLike[str]], out_dir: str | o
     cameras = camera_entries(runs, alignment)
     write_pair_outputs(result, fused, cameras, profile, first.frame_times_s)
     result.elapsed_s = time.monotonic() - started
-    from formcheck.app.pair_video import annotate_pair
-
     annotate_pair(result, runs, fused, profile, write_video=write_video, show_progress=show_progress)
     return result
 
