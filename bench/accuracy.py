@@ -2,6 +2,7 @@
 
     python bench/accuracy.py [--samples DIR] [--clip NAME ...] [--json OUT] [--min-detection 0.98]
                              [--stride N|auto] [--no-video] [--check-golden] [--write-golden [PATH]]
+    python bench/accuracy.py --pairs [--samples DIR]   # the two-camera pairs of DIR/pairs, as pairs
 
 For each ``<clip>.mp4`` with a ``<clip>.truth.json`` beside it (schema: docs/truth.md)
 the whole analysis runs (:func:`formcheck.pipeline.analyze_video`, the clip's exercise
@@ -296,6 +297,18 @@ def print_analysis(runs: list[ClipRun]) -> dict[str, Any]:
     return pooled_numbers
 
 
+def pairs_main(folder: Path, stride: int | None) -> int:
+    """``--pairs``: every pair in ``folder`` through ``formcheck analyze A B``'s stages, with its figures."""
+    from corpus_pair import analyse_pair, pair_tasks, print_pairs
+
+    tasks = pair_tasks(folder.glob("*_a.truth.json"), stride, None, None)
+    if not tasks:
+        print(f"error: no <name>_a.truth.json / <name>_b.truth.json pairs in {folder}", file=sys.stderr)
+        return 1
+    print_pairs([analyse_pair(task) for task in tasks], "samples")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--samples", type=Path, default=REPO / "samples", help="directory of clips and truth files")
@@ -310,11 +323,16 @@ def main(argv: list[str] | None = None) -> int:
                    help=f"exit 4 when a figure is worse than the golden ({GOLDEN_PATH.relative_to(REPO)})")
     p.add_argument("--write-golden", type=Path, nargs="?", const=GOLDEN_PATH, default=None, metavar="PATH",
                    help="write this run's per-clip figures as the golden (default path: the committed one)")
+    p.add_argument("--pairs", action="store_true",
+                   help="the two-camera pairs in SAMPLES/pairs (<name>_a/_b.mp4), each aligned and fused "
+                        "(bench/corpus_pair.py), beside each camera alone")
     args = p.parse_args(argv)
     try:
         stride = parse_stride(args.stride)
     except ValueError as exc:
         p.error(str(exc))
+    if args.pairs:
+        return pairs_main(args.samples / "pairs", stride)
     truths = sample_truths(args.samples, args.clip)
     if not truths:
         print(f"error: no *.truth.json in {args.samples}", file=sys.stderr)

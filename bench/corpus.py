@@ -3,6 +3,7 @@ pooled overall and broken down by condition.
 
     python3 bench/corpus.py [--split dev|test|all] [--jobs N] [--stride N|auto] [--corpus DIR]
                             [--cache DIR] [--csv OUT] [--clip NAME ...] [--ray [ADDRESS]]
+    python3 bench/corpus.py --pairs [--split ...] [--cache DIR]   # two-camera pairs as pairs
 
 Tune on ``dev`` (and samples/); the ``test`` split only measures (DEVELOPERS.md). Clips run in
 parallel on the project's worker pool (``formcheck.io.pool``; ``--ray`` on a cluster). Prints
@@ -155,12 +156,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--csv", type=Path, default=None, help="write every bin's figures here")
     parser.add_argument("--json", type=Path, default=None, help="write every clip's figures here")
     parser.add_argument("--clip", action="append", default=[], help="only this clip (repeatable)")
+    parser.add_argument("--pairs", action="store_true",
+                        help="only the two-camera pairs, each run as a pair (aligned, fused; bench/corpus_pair.py)")
     args = parser.parse_args(argv)
     stride = None if args.stride == "auto" else int(args.stride)
     truths = corpus_truths(args.corpus, args.split, args.clip)
     if not truths:
         print(f"no clips of split {args.split!r} in {args.corpus}", file=sys.stderr)
         return 2
+    if args.pairs:
+        return run_pairs(truths, args, stride)
     tasks = [ClipTask(video=str(t.with_name(t.name.replace(".truth.json", ".mp4"))), truth=str(t), stride=stride,
                       exercise=args.exercise, cache=str(args.cache) if args.cache else None) for t in truths]
     from formcheck.app.progress import ProgressBar
@@ -219,6 +224,29 @@ def main(argv: list[str] | None = None) -> int:
                 writer.writerow([name, *(fig.get(k) for k in SHOWN)])
     if args.json:
         args.json.write_text(json.dumps({"split": args.split, "clips": by_name}, indent=1))
+    return 1 if failed else 0
+
+
+def run_pairs(truths: list[Path], args: argparse.Namespace, stride: int | None) -> int:
+    """``--pairs``: every pair of ``truths`` aligned and fused, beside each camera alone."""
+    from corpus_pair import analyse_pair, pair_tasks, print_pairs
+    from formcheck.io.pool import LocalPool
+
+    tasks = pair_tasks(truths, stride, args.exercise, str(args.cache) if args.cache else None)
+    if not tasks:
+        print(f"no two-camera pairs of split {args.split!r} in {args.corpus}", file=sys.stderr)
+        return 2
+    results, failed = [], []
+    for outcome in LocalPool(jobs=args.jobs).run(analyse_pair, tasks):
+        if outcome.ok and outcome.value is not None:
+            results.append(outcome.value)
+        else:
+            failed.append(f"{Path(tasks[outcome.index].a.video).name}: {outcome.error}")
+    print_pairs(sorted(results, key=lambda r: r["name"]), args.split)
+    for line in failed:
+        print(f"FAILED {line}")
+    if args.json:
+        args.json.write_text(json.dumps({"split": args.split, "pairs": results}, indent=1, default=float))
     return 1 if failed else 0
 
 

@@ -44,7 +44,7 @@ def _exercise(truth: dict[str, Any], asked: str | None) -> str:
     from formcheck.profiles import PROFILES
 
     if asked:
-        return asked  # a profile, or "auto" (recognised from the motion)
+        return asked
     name = truth["clip"]["exercise"]
     return name if name in PROFILES else "heel-tap"
 
@@ -109,12 +109,38 @@ def _empty_series(truth_path: str) -> Any:
 
 
 def _from_cache(task: ClipTask, exercise: str) -> tuple[dict[str, Any], Any]:
+    from formcheck.report.json_report import ReportInputs, SourceInfo, build_report
+
+    camera = cached_camera(task, exercise)
+    session, info = camera.session, camera.info
+    report = build_report(ReportInputs(
+        source=SourceInfo(path=task.video, fps=info.fps, frames=info.frame_count, duration_s=info.duration_s,
+                          width=info.width, height=info.height),
+        exercise=camera.profile.name, series=session.series, reps=session.reps, faults=session.faults,
+        setup_faults=session.setup_faults, summary=session.summary, calibration=session.calibration,
+        end_range=session.end_range, warnings=session.warnings, stride=camera.stride,
+        frames_analysed=len(camera.recorder), exercise_detection=session.detection))
+    return report, session.series
+
+
+@dataclass
+class CachedCamera:
+    """One video's analysis replayed from its pose cache: what ``analyze`` measures before the report."""
+
+    recorder: Any
+    session: Any
+    profile: Any  # the ExerciseProfile analysed (recognised with ``auto``)
+    info: Any  # VideoInfo
+    stride: int
+
+
+def cached_camera(task: ClipTask, exercise: str) -> CachedCamera:
+    """The clip's poses from the cache (built on first use) through the recorder and session analysis."""
     from formcheck.analysis.session import summarise_session
-    from formcheck.app.candidates import CandidateRecorders
     from formcheck.core.pose import Pose
     from formcheck.io.sources import VideoFileSource
+    from formcheck.app.candidates import CandidateRecorders
     from formcheck.measure.stride import default_stride
-    from formcheck.report.json_report import ReportInputs, SourceInfo, build_report
 
     source = VideoFileSource(task.video)
     stride = task.stride or default_stride(source.info.fps)
@@ -135,16 +161,8 @@ def _from_cache(task: ClipTask, exercise: str) -> tuple[dict[str, Any], Any]:
     choice = candidates.choose()
     profile = candidates.measured_with(choice)
     recorder = candidates.recorder_for(profile)
-    session = summarise_session(recorder, profile, choice)
-    info = source.info
-    report = build_report(ReportInputs(
-        source=SourceInfo(path=task.video, fps=info.fps, frames=info.frame_count, duration_s=info.duration_s,
-                          width=info.width, height=info.height),
-        exercise=profile.name, series=session.series, reps=session.reps, faults=session.faults,
-        setup_faults=session.setup_faults, summary=session.summary, calibration=session.calibration,
-        end_range=session.end_range, warnings=session.warnings, stride=stride, frames_analysed=len(recorder),
-        exercise_detection=session.detection))
-    return report, session.series
+    return CachedCamera(recorder=recorder, session=summarise_session(recorder, profile, choice), profile=profile,
+                        info=source.info, stride=stride)
 
 
 def _build_cache(task: ClipTask, stride: int, path: Path) -> None:

@@ -53,11 +53,24 @@ def _codes(rep: dict[str, Any]) -> set[str]:
     return {f["code"] for f in rep.get("faults", [])}
 
 
+def truth_rows(truth: dict[str, Any], series: Any) -> np.ndarray:
+    """The truth frame at each row of ``series`` (nearest in time): with a stride > 1 the
+    series has a row per analysed frame only."""
+    t_true = _column(truth, "t_s")
+    t_found = np.asarray(series.t_s, dtype=np.float64)
+    if len(t_true) == 0 or len(t_found) == 0:
+        return np.zeros(0, dtype=int)
+    upper = np.clip(np.searchsorted(t_true, t_found), 1, len(t_true) - 1)
+    lower = upper - 1
+    return np.where(np.abs(t_true[lower] - t_found) <= np.abs(t_true[upper] - t_found), lower, upper)
+
+
 def _frame_errors(truth: dict[str, Any], series: Any, name: str, legs: tuple[str, ...]) -> tuple[float, int]:
-    """(sum of |found − true|, count) over frames where both are known."""
+    """(sum of |found − true|, count) over the series' frames where both are known."""
     total, count = 0.0, 0
+    rows = truth_rows(truth, series)
     for leg in legs:
-        true = _column(truth, name.format(leg=leg))
+        true = _column(truth, name.format(leg=leg))[rows] if len(rows) else np.zeros(0)
         found = np.asarray(getattr(series, name.format(leg=leg)), dtype=np.float64)
         n = min(len(true), len(found))
         err = np.abs(found[:n] - true[:n])
@@ -119,6 +132,8 @@ def clip_figures(truth: dict[str, Any], report: dict[str, Any], series: Any) -> 
 def _lift_errors(truth: dict[str, Any], series: Any) -> tuple[float, int]:
     gap = _column(truth, "lumbar_gap_cm")
     imprint = float(truth["body"].get("imprint_lumbar_gap_cm", np.nanmin(gap)))
+    rows = truth_rows(truth, series)
+    gap = gap[rows] if len(rows) else np.zeros(0)
     found = np.asarray(series.lumbar_lift_cm, dtype=np.float64)
     n = min(len(gap), len(found))
     err = np.abs(found[:n] - (gap[:n] - imprint))

@@ -204,6 +204,11 @@ ENGLISH: Mapping[str, str] = {
                              "({low}–{high}).",
     "history.not_recorded": "{problem}, so this session was not recorded; the report was written — {fix}",
     "history.cannot_use": "{problem} — {fix}",
+    # two cameras of one session
+    "warn.alignment_weak": "the two videos were aligned in time with low confidence ({confidence:.2f}; the "
+                           "second starts {offset_s:+.2f} s after the first) — check that both show the same "
+                           "session and that the legs are in view in both",
+    "warn.camera_n": "camera {n}: {warning}",
 }
 
 TABLES: Mapping[str, Mapping[str, str]] = {"en": ENGLISH}

@@ -2,6 +2,7 @@
 
     formcheck --version
     formcheck analyze VIDEO [--exercise auto|heel-tap|leg-extension|straight-leg] [--out DIR]
+    formcheck analyze VIDEO VIDEO2 ...   (two cameras of one session, aligned automatically)
                             [--no-video] [--stride N] [--model PATH] [--quiet]
     formcheck live [--camera N | --source FILE] [--exercise ...] [--out DIR] [--model PATH]
                    [--no-window] [--sound] [--voice] [--pace]
@@ -41,6 +42,10 @@ def build_parser() -> argparse.ArgumentParser:
         description="Analyse a recorded video: writes report.json, report.html, frames.csv and "
                     "annotated.mp4 into DIR.")
     analyze.add_argument("video", metavar="VIDEO", help="video file (side view of the exercise)")
+    analyze.add_argument("video2", metavar="VIDEO2", nargs="?",
+                         help="a second camera of the same session (e.g. a phone on the other side): "
+                              "aligned in time from the motion, each leg measured from the camera it "
+                              "faces; one report in VIDEO's clock")
     analyze.add_argument("--exercise", choices=EXERCISE_CHOICES, default="auto", help=EXERCISE_HELP)
     analyze.add_argument("--out", metavar="DIR",
                          help="output folder (default: <video name>_formcheck next to the video; "
@@ -112,6 +117,8 @@ def run_analyze(args: argparse.Namespace) -> int:
     from formcheck.app.history import check_person
 
     stride = parse_stride(args.stride)
+    if getattr(args, "video2", None):
+        return run_analyze_pair(args, stride)
     person = check_person(args.person)  # a bad name fails before the analysis, not after
     result = analyze_video(args.video, out_dir=args.out, exercise=args.exercise,
                            model_path=args.model, show_progress=not args.quiet,
@@ -125,6 +132,30 @@ def run_analyze(args: argparse.Namespace) -> int:
     for path in result.outputs.values():
         print(f"wrote {path}")
     print_history_outcome(result.history)
+    return 0
+
+
+def run_analyze_pair(args: argparse.Namespace, stride: int | None) -> int:
+    """``formcheck analyze VIDEO VIDEO2``: two cameras, one report; says the offset found."""
+    from formcheck.app.pair import analyze_pair
+    from formcheck.profiles import DEFAULT_PROFILE
+
+    if args.voice or args.pace:
+        raise UsageError("--voice and --pace work with one video; leave them out with two")
+    exercise = args.exercise
+    if exercise == "auto":  # recognition reads one camera's motion; two cameras are analysed as asked
+        exercise = DEFAULT_PROFILE
+        print(f"formcheck: warning: with two videos the exercise is not recognised: analysing as {exercise} "
+              "(pass --exercise for another)", file=sys.stderr)
+    result = analyze_pair([args.video, args.video2], out_dir=args.out, exercise=exercise,
+                          model_path=args.model, show_progress=not args.quiet, write_video=not args.no_video,
+                          stride=stride)
+    second = result.report["cameras"][1]
+    print(f"aligned: {args.video2} starts {second['offset_s']:+.3f} s after {args.video} "
+          f"(confidence {second['alignment_confidence']:.2f})")
+    print(summary_text(result.report))
+    for path in result.outputs.values():
+        print(f"wrote {path}")
     return 0
 
 
