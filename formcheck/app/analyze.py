@@ -115,7 +115,8 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     if result.frames_detected == 0:
         raise NoPersonError(f"no person found in any of the {result.frames_analysed} frames of "
                             f"{video_path.name} — is the whole body in view, side-on?")
-    annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
+    with result.stages("video"):  # the whole second pass (the stages inside it are counted too)
+        annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
     return result
 
 
