@@ -10,7 +10,9 @@ own; wall times include creating the models, none includes importing mediapipe):
 
 * ``floor`` at stride 1 and at analyze's default stride for the clip's frame rate;
 * ``analyze`` (report files, no annotated video) at both strides, and ``analyze+video``
-  at the default stride;
+  at the default stride, right after ``analyze`` in every run: what the annotated video adds
+  (wall and CPU seconds, per run and the median; ``bench/annotate_cost.py`` measures that
+  alone, also against another checkout);
 * ``two-pose`` (``--two-pose``): the floor loop with ``num_poses=2``, what asking MediaPipe
   for two people costs;
 * ``live``: each ``--live-clips`` clip replayed at real speed through the live session
@@ -49,11 +51,13 @@ DEFAULT_CLIP = REPO / "samples" / "heel_tap_clean_left.mp4"  # 1280x720, 30 fps,
 DEFAULT_LIVE_CLIPS = (REPO / "samples" / "heel_tap_clean_right.mp4", DEFAULT_CLIP)  # 640x480, 1280x720
 TITLES = {"floor": "one-pose floor (decode+detect)", "two-pose": "two-pose loop (num_poses=2)",
           "analyze": "analyze --no-video", "analyze+video": "analyze + annotated video"}
-STAGE_COLUMNS = ("decode", "decode_thread", "pose", "measure", "rules", "draw", "write_video", "write")
+STAGE_COLUMNS = ("decode", "decode_thread", "pose", "measure", "rules", "write", "video_decode_thread", "draw",
+                 "write_video", "video")
 TARGET_FLOOR_RATIO = 0.90  # analyze --stride 1 --no-video / floor, in one run
 TARGET_REALTIME_X = 2.0  # analyze at the default stride on a 30 fps 1280x720 clip
 TARGET_LIVE_FPS = 27.0  # live replay of a 30 fps 1280x720 clip
 TARGET_LIVE_P90_MS = 100.0
+TARGET_VIDEO_OVERHEAD = 0.15  # what the annotated video adds to analyze at the default stride
 LONG_REPEATS = 3
 CHILD_TIMEOUT_S = 3600
 
@@ -225,7 +229,8 @@ def print_report(header: str, keys: list[tuple[str, int]], samples: dict[tuple[s
               f"{r['realtime_x']:>12.2f}{ratio:>20}{r['cpu_ms_per_frame']:>14.1f}{cpu_ratio:>20}"
               f"{r['peak_mb']:>9.0f}{r['load']:>6.1f}")
     print("\nper-stage ms per video frame (decode: waiting for a frame; decode_thread: analyze's decoding, "
-          "overlapped; pose calls: frames the follower / the survey ran on)")
+          "overlapped; video: the whole second pass, with its decoding thread, drawing and the encoder "
+          "writer overlapped; pose calls: frames the follower / the survey ran on)")
     names = [n for n in STAGE_COLUMNS if any(n in r["stages_ms_per_frame"] for r in results.values())]
     print(f"{'mode':<32}{'stride':>8}" + "".join(f"{n:>14}" for n in names) + f"{'pose calls':>16}")
     for mode, stride in keys:
@@ -235,6 +240,20 @@ def print_report(header: str, keys: list[tuple[str, int]], samples: dict[tuple[s
         calls = r["calls"]
         split = f"{calls['follower']:.0f} / {calls['survey']:.0f}" if calls else "-"
         print(f"{TITLES[mode]:<32}{stride:>8}{cells}{split:>16}")
+    video_key, plain_key = ("analyze+video", default_stride), ("analyze", default_stride)
+    if video_key in samples:
+        print(f"\nwhat the annotated video adds at the default stride ({default_stride}), per run "
+              "(analyze with and without it, back to back)")
+        print(f"{'run':>4}{'no-video s':>12}{'video s':>10}{'overhead':>10}{'no-video CPU s':>16}"
+              f"{'video CPU s':>13}{'CPU overhead':>14}")
+        for k, (plain, video) in enumerate(zip(samples[plain_key], samples[video_key]), 1):
+            print(f"{k:>4}{plain['wall_s']:>12.1f}{video['wall_s']:>10.1f}{100 * video_overhead(plain, video):>9.0f}%"
+                  f"{plain['cpu_s']:>16.1f}{video['cpu_s']:>13.1f}"
+                  f"{100 * video_overhead(plain, video, 'cpu_s'):>13.0f}%")
+        walls = [video_overhead(p, v) for p, v in zip(samples[plain_key], samples[video_key])]
+        cpus = [video_overhead(p, v, "cpu_s") for p, v in zip(samples[plain_key], samples[video_key])]
+        print(f"{'med':>4}{results[plain_key]['wall_s']:>12.1f}{results[video_key]['wall_s']:>10.1f}"
+              f"{100 * statistics.median(walls):>9.0f}%{'':>16}{'':>13}{100 * statistics.median(cpus):>13.0f}%")
     if live:
         print("\nlive replay at real speed, no window (medians over runs)")
         print(f"{'clip':<28}{'size':>10}{'source fps':>11}{'processed/s':>12}{'dropped':>9}"
@@ -247,6 +266,11 @@ def print_report(header: str, keys: list[tuple[str, int]], samples: dict[tuple[s
                   f"{med['dropped']:>9.0f}{med['latency_p50_ms']:>12.0f}{med['latency_p90_ms']:>8.0f}"
                   f"{max(r['peak_mb'] for r in clip_runs):>9.0f}{med['load']:>6.1f}")
     return targets(samples, results, live, default_stride, is_720p30)
+
+
+def video_overhead(plain: dict[str, Any], video: dict[str, Any], key: str = "wall_s") -> float:
+    """What the annotated video adds to one run of analyze: with / without - 1 (wall or CPU)."""
+    return video[key] / plain[key] - 1.0
 
 
 def _by_clip(live: list[dict[str, Any]]) -> list[list[dict[str, Any]]]:
@@ -271,6 +295,11 @@ def targets(samples: dict[tuple[str, int], list[dict[str, Any]]], results: dict[
     suffix = "" if is_720p30 else " (this clip is not 30 fps 1280x720)"
     check(f"analyze at the default stride, x real time >= {TARGET_REALTIME_X}{suffix}", realtime,
           realtime >= TARGET_REALTIME_X)
+    video_key, plain_key = ("analyze+video", default_stride), ("analyze", default_stride)
+    if video_key in samples:
+        added = statistics.median(video_overhead(p, v) for p, v in zip(samples[plain_key], samples[video_key]))
+        check(f"the annotated video adds to analyze at the default stride <= {TARGET_VIDEO_OVERHEAD:.2f}", added,
+              added <= TARGET_VIDEO_OVERHEAD)
     for clip_runs in _by_clip(live):
         first = clip_runs[0]
         if first["size"] != "1280x720" or round(first["source_fps"]) != 30:

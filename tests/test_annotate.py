@@ -214,13 +214,13 @@ def test_no_video_writes_stills_drawing_only_the_fault_frames(analysed: Analysis
     result = _copy_outputs(analysed, tmp_path / "o")
     (result.out_dir / ANNOTATED_VIDEO).write_bytes(b"left over from an earlier run")
     drawn = []
-    original = Annotator.annotate
+    original = Annotator.draw  # the pass draws on each decoded frame in place
 
     def counting(self: Annotator, rgb: np.ndarray, state: Any) -> np.ndarray:
         drawn.append(state)
         return original(self, rgb, state)
 
-    monkeypatch.setattr(Annotator, "annotate", counting)
+    monkeypatch.setattr(Annotator, "draw", counting)
     _second_pass(result, write_video=False)
     assert not (result.out_dir / ANNOTATED_VIDEO).exists()
     assert "annotated_video" not in result.outputs
@@ -280,7 +280,7 @@ def test_ctrl_c_in_the_video_pass_keeps_the_report_and_no_video(analysed: Analys
     (result.out_dir / ANNOTATED_VIDEO).write_bytes(b"left over from an earlier run")
     before = {name: path.read_bytes() for name, path in result.outputs.items()}
     calls = []
-    original = Annotator.annotate
+    original = Annotator.draw
 
     def interrupt_at_frame_40(self: Annotator, rgb: np.ndarray, state: Any) -> np.ndarray:
         calls.append(1)
@@ -288,7 +288,7 @@ def test_ctrl_c_in_the_video_pass_keeps_the_report_and_no_video(analysed: Analys
             raise KeyboardInterrupt
         return original(self, rgb, state)
 
-    monkeypatch.setattr(Annotator, "annotate", interrupt_at_frame_40)
+    monkeypatch.setattr(Annotator, "draw", interrupt_at_frame_40)
     with pytest.raises(AnnotationInterrupted) as caught:
         _second_pass(result)
     assert isinstance(caught.value, KeyboardInterrupt)

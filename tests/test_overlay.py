@@ -208,3 +208,55 @@ def test_panels_start_below_the_banners() -> None:
     banners_px = FaultBannerAnnotator().height_px(640, faults, 1.0)
     assert banners_px > 60  # two banners, the second on two lines
     assert panel_top(faults) - panel_top(()) == banners_px
+
+
+def test_outlined_text_from_its_sprite_matches_drawing_it() -> None:
+    """put_text blends a cached sprite: within 2 grey levels of the nine putText strokes, on a
+    busy background, also where the label runs off the image's edges."""
+    from formcheck.render.draw import TEXT_SPRITES, draw_text, put_text
+
+    rng = np.random.default_rng(7)
+    background = rng.integers(0, 256, (200, 320, 3), dtype=np.uint8)
+    cases = [("L knee 87°", (40, 60), 0.69, 2), ("back lift 2.1 / 1.5 cm", (-30, 120), 0.46, 1),
+             ("lowering 1.3 / 3 s", (250, 8), 0.9, 2), ("RIGHT", (150, 198), 0.55, 3)]
+    for text, origin, font, thick in cases:
+        drawn, blended = background.copy(), background.copy()
+        draw_text(drawn, text, origin, font, DEFAULT_PALETTE.text, thick)
+        put_text(blended, text, origin, font, DEFAULT_PALETTE.text, thick)
+        changed = (drawn != background).any(axis=2)
+        assert changed.sum() > 30, text  # the label is on the image
+        diff = np.abs(drawn.astype(int) - blended.astype(int))
+        assert diff.max() <= 2, text
+        assert ((blended != background).any(axis=2) & ~changed).sum() <= 0.01 * changed.sum(), text
+    before = len(TEXT_SPRITES)
+    put_text(background.copy(), "L knee 87°", (10, 30), 0.69, DEFAULT_PALETTE.text, 2)
+    assert len(TEXT_SPRITES) == before  # drawn once, reused
+
+
+def test_sprite_cache_keeps_the_most_recent() -> None:
+    from formcheck.render.sprites import Sprite, TextSprites
+
+    made: list[str] = []
+
+    def make(name: str) -> Sprite:
+        made.append(name)
+        return Sprite.drawn(lambda image, at: None, (4, 4), (0, 0))
+
+    cache = TextSprites(max_sprites=2)
+    for name in ("a", "b", "a", "c", "a", "b"):
+        cache.get((name,), lambda: make(name))
+    assert made == ["a", "b", "c", "b"] and len(cache) == 2
+    with pytest.raises(ValueError, match="max_sprites"):
+        TextSprites(0)
+
+
+def test_draw_draws_in_place_what_annotate_draws_on_a_copy() -> None:
+    state = OverlayState(pose=_lying_pose(), legs=(LegState("left", 93.0, 3, "lowering", 1.7),),
+                         lumbar_lift_cm=2.1, faults=(FaultBanner("arching", "back lifting"),))
+    annotator = Annotator()
+    copy = annotator.annotate(_grey(), state)
+    image = _grey()
+    assert annotator.draw(image, state) is image
+    assert np.array_equal(image, copy)
+    with pytest.raises(ValueError, match="contiguous"):
+        annotator.draw(_grey(640, 480)[:, ::2], state)

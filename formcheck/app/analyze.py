@@ -132,7 +132,8 @@ def analyze_video(video_path: str | os.PathLike[str], out_dir: str | os.PathLike
     if history:
         result.history = record_session(result.report, person, kind="analyze", video=video_path,
                                         report_dir=result.out_dir)
-    annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
+    with result.stages("video"):  # the whole second pass (the stages inside it are counted too)
+        annotate_outputs(result, profile, MAX_ANALYSIS_SIDE_PX, write_video=write_video, show_progress=show_progress)
     if "annotated_video" in result.outputs and result.session is not None:  # the page links the video now
         write_report_html(result.outputs["report_html"], result.report, result.session.series, result.stills)
     return result

@@ -26,7 +26,7 @@ import math
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Sequence
+from typing import Iterator, Sequence
 
 import numpy as np
 
@@ -41,7 +41,8 @@ from formcheck.report.json_report import write_report_json
 from formcheck.core.stages import StageTimer
 from formcheck.io.sources import VideoFileSource, fit_within
 from formcheck.io.video_sink import ENCODERS, VideoSink
-from formcheck.io.workers import Worker
+from formcheck.core.frame import Frame
+from formcheck.io.workers import Prefetcher, Worker
 from formcheck.render.stills import jpeg_still
 from formcheck.render.timeline import FaultMoment, OverlayTimeline, fault_moments
 from formcheck.app.voice.track import add_voice_track
@@ -51,6 +52,9 @@ ANNOTATED_VIDEO = "annotated.mp4"
 
 
 WRITER_QUEUE_FRAMES = 4  # frames waiting for the encoder at most (bounded memory)
+
+
+DECODE_AHEAD_FRAMES = 4  # frames decoded ahead of the drawing at most (a few MB at 720p)
 
 
 FALLBACK_FPS = 30.0
@@ -118,37 +122,42 @@ def render_pass(video_path: Path, timeline: OverlayTimeline, moments: Sequence[F
     None, decode only up to the last fault moment and draw just those frames); keep a
     JPEG still of the first frame at or after each moment (its banner is on it).
 
+    Three threads and the encoder process overlap: decoding (and scaling to ``max_side_px``)
+    a few frames ahead, drawing on the decoded frame itself (nothing else reads it), and
+    writing to the encoder a few frames behind.
+
     Raises OSError when the video cannot be encoded; KeyboardInterrupt leaves no video.
     """
     annotator = annotator or Annotator()
     result = AnnotationPass(stills={})
     pending = list(moments)
+    if video_out is None and not pending:
+        return result
     writer: _QueuedWriter | None = None
-    frames = VideoFileSource(video_path).frames()
+    frames = Prefetcher(_scaled_frames(VideoFileSource(video_path), max_side_px), depth=DECODE_AHEAD_FRAMES,
+                        name="formcheck-video-decode")
     try:
-        while video_out is not None or pending:
-            with stages("decode"):
-                frame = next(frames, None)
-            if frame is None:
-                break
-            due = []
-            while pending and frame.t_s >= pending[0].t_s:
-                due.append(pending.pop(0))
-            if progress is not None:
-                progress.update()
-            if video_out is None and not due:
-                continue
-            with stages("draw"):
-                small = fit_within(frame, max_side_px)
-                image = annotator.annotate(small.rgb, timeline.state_at(frame.index, frame.t_s))
-                result.frames_drawn += 1
-                for moment in due:
-                    result.stills[moment.key] = jpeg_still(image)
-            if video_out is not None:
-                if writer is None:
-                    result.sink = VideoSink(video_out, fps, small.size, encoders=encoders).open()
-                    writer = _QueuedWriter(result.sink, stages)
-                writer.put(image)
+        with frames:
+            for frame in frames:
+                due = []
+                while pending and frame.t_s >= pending[0].t_s:
+                    due.append(pending.pop(0))
+                if progress is not None:
+                    progress.update()
+                if video_out is None and not due:
+                    if not pending:
+                        break
+                    continue
+                with stages("draw"):
+                    image = annotator.draw(frame.rgb, timeline.state_at(frame.index, frame.t_s))
+                    result.frames_drawn += 1
+                    for moment in due:
+                        result.stills[moment.key] = jpeg_still(image)
+                if video_out is not None:
+                    if writer is None:
+                        result.sink = VideoSink(video_out, fps, frame.size, encoders=encoders).open()
+                        writer = _QueuedWriter(result.sink, stages)
+                    writer.put(image)
         if writer is not None:
             writer.close()
     except BaseException:
@@ -158,8 +167,20 @@ def render_pass(video_path: Path, timeline: OverlayTimeline, moments: Sequence[F
             result.sink.abort()
         raise
     finally:
-        frames.close()  # releases the decoder also when stopping early
+        # video_decode: time the drawing waited for a frame; video_decode_thread: the decoding itself
+        stages.add("video_decode", frames.wait_s)
+        stages.add("video_decode_thread", frames.busy_s)
     return result
+
+
+def _scaled_frames(source: VideoFileSource, max_side_px: int) -> Iterator[Frame]:
+    """Every frame of ``source`` with its longer side at most ``max_side_px`` (as analysed)."""
+    frames = source.frames()
+    try:
+        for frame in frames:
+            yield fit_within(frame, max_side_px)
+    finally:
+        frames.close()  # releases the decoder in the thread that used it
 
 
 def annotate_outputs(result: AnalysisResult, profile: ExerciseProfile, max_side_px: int,

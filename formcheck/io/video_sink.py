@@ -42,6 +42,15 @@ ENCODERS: tuple[str, ...] = ("opencv-h264", "ffmpeg-h264", "opencv-mp4v")
 _OPENCV_FOURCCS: dict[str, str] = {"opencv-h264": "avc1", "opencv-mp4v": "mp4v"}
 CODECS: dict[str, str] = {"opencv-h264": "h264", "ffmpeg-h264": "h264", "opencv-mp4v": "mpeg4"}
 
+# libx264 for ``ffmpeg-h264``: quality by constant rate factor (lower is better; 18-23 looks like
+# the source at normal viewing), speed by the ultrafast preset with three of its savings taken
+# back, each cheap on a still camera: macroblock-tree rate control over a 10-frame lookahead, two
+# fixed B-frames and CABAC. On the 720p samples that is about half of veryfast's encoding time
+# for twice its file size at the same PSNR (ultrafast alone: 4x veryfast's size).
+X264_CRF = 20
+X264_OPTIONS: tuple[str, ...] = ("-preset", "ultrafast",
+                                 "-x264-params", "mbtree=1:rc-lookahead=10:bframes=2:b-adapt=0:cabac=1")
+
 
 class _Writer(Protocol):
     def write(self, rgb: np.ndarray) -> None: ...
@@ -188,7 +197,12 @@ class _OpenCVWriter:
 
 
 class _FfmpegWriter:
-    """libx264 through the ffmpeg binary of imageio-ffmpeg, fed raw RGB on stdin."""
+    """libx264 through the ffmpeg binary of imageio-ffmpeg, fed raw YUV 4:2:0 on stdin.
+
+    The RGB frames are converted here with OpenCV (BT.601 limited range, what ffmpeg assumes
+    for untagged yuv420p; within 2 levels of ffmpeg's own conversion): about a quarter of the
+    cost of letting ffmpeg convert rgb24, and half the bytes through the pipe.
+    """
 
     def __init__(self, process: subprocess.Popen[bytes], log: IO[bytes]) -> None:
         self._process = process
@@ -204,9 +218,9 @@ class _FfmpegWriter:
         except (ImportError, RuntimeError, OSError):
             return None
         rate = Fraction(fps).limit_denominator(1001)  # 29.97 → 30000/1001, exactly NTSC
-        command = [exe, "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "rgb24",
+        command = [exe, "-hide_banner", "-loglevel", "error", "-y", "-f", "rawvideo", "-pix_fmt", "yuv420p",
                    "-s", f"{size[0]}x{size[1]}", "-framerate", f"{rate.numerator}/{rate.denominator}",
-                   "-i", "-", "-an", "-c:v", "libx264", "-preset", "veryfast", "-crf", "20",
+                   "-i", "-", "-an", "-c:v", "libx264", *X264_OPTIONS, "-crf", str(X264_CRF),
                    "-pix_fmt", "yuv420p", "-movflags", "+faststart", "-f", "mp4", str(path)]
         log = tempfile.TemporaryFile()
         try:
@@ -222,7 +236,7 @@ class _FfmpegWriter:
     def write(self, rgb: np.ndarray) -> None:
         assert self._process.stdin is not None
         try:
-            self._process.stdin.write(np.ascontiguousarray(rgb).tobytes())
+            self._process.stdin.write(cv2.cvtColor(rgb, cv2.COLOR_RGB2YUV_I420))
         except BrokenPipeError:
             raise OSError(f"the ffmpeg encoder stopped: {self._stderr()}") from None
 

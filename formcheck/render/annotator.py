@@ -33,7 +33,8 @@ class OverlayPiece(Protocol):
 
 
 class Annotator:
-    """Draws an :class:`OverlayState` on a frame: ``annotate(rgb, state) -> rgb``.
+    """Draws an :class:`OverlayState` on a frame: ``annotate(rgb, state) -> rgb`` (a copy) or
+    ``draw(image, state)`` (in place).
 
     ``pieces`` replaces the standard set (drawn in order); the fault banners always define the
     top edge the panels start below.
@@ -50,11 +51,24 @@ class Annotator:
 
     def annotate(self, rgb: np.ndarray, state: OverlayState) -> np.ndarray:
         """A new (height, width, 3) uint8 RGB image: ``rgb`` with the overlay drawn on it."""
-        if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
-            raise ValueError(f"rgb must be a (height, width, 3) uint8 image, got {rgb.dtype} {rgb.shape}")
+        _check_image(rgb)
         image = np.ascontiguousarray(rgb.copy())
+        self.draw(image, state)
+        return image
+
+    def draw(self, image: np.ndarray, state: OverlayState) -> np.ndarray:
+        """Draw the overlay on ``image`` itself (C-contiguous (height, width, 3) uint8 RGB, e.g. a
+        decoded frame nothing else reads) and return it: :meth:`annotate` without the copy."""
+        _check_image(image)
+        if not image.flags.c_contiguous or not image.flags.writeable:
+            raise ValueError("draw needs a writable C-contiguous image; use annotate for others")
         scale = overlay_scale(image)
         layout = Layout(scale, top_px=self.banners.height_px(image.shape[1], state.faults, scale))
         for piece in self.pieces:
             piece.annotate(image, state, layout)
         return image
+
+
+def _check_image(rgb: np.ndarray) -> None:
+    if rgb.ndim != 3 or rgb.shape[2] != 3 or rgb.dtype != np.uint8:
+        raise ValueError(f"rgb must be a (height, width, 3) uint8 image, got {rgb.dtype} {rgb.shape}")

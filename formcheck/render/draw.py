@@ -13,6 +13,7 @@ import cv2
 import numpy as np
 
 from formcheck.render.palette import DEFAULT_PALETTE, RGB
+from formcheck.render.sprites import Sprite, TextSprites
 
 FONT = cv2.FONT_HERSHEY_SIMPLEX
 
@@ -52,9 +53,14 @@ def wrap(text: str, font: float, thick: int, max_width_px: int) -> list[str]:
     return lines or [""]
 
 
-def put_text(image: np.ndarray, text: str, origin: tuple[int, int], font: float, colour: RGB,
-             thick: int, outline: RGB | None = DEFAULT_PALETTE.outline) -> None:
-    """Text at ``origin`` (left, baseline), with a dark outline so it reads on any background."""
+# Outlined labels are drawn once and blended after (formcheck.render.sprites); shared by every
+# Annotator (the live window and the video pass may draw at the same time: the cache locks).
+TEXT_SPRITES = TextSprites()
+
+
+def draw_text(image: np.ndarray, text: str, origin: tuple[int, int], font: float, colour: RGB,
+              thick: int, outline: RGB | None = DEFAULT_PALETTE.outline) -> None:
+    """:func:`put_text` drawn stroke by stroke (what its sprites are made of)."""
     if outline is not None:  # shifted copies, same weight: a thicker stroke changes the glyph advance
         step = max(1, round(font))
         x, y = origin
@@ -64,6 +70,33 @@ def put_text(image: np.ndarray, text: str, origin: tuple[int, int], font: float,
     cv2.putText(image, text, origin, FONT, font, colour, thick, cv2.LINE_AA)
 
 
+def put_text(image: np.ndarray, text: str, origin: tuple[int, int], font: float, colour: RGB,
+             thick: int, outline: RGB | None = DEFAULT_PALETTE.outline) -> None:
+    """Text at ``origin`` (left, baseline), with a dark outline so it reads on any background.
+
+    Outlined text is blended from a cached sprite of it (within 2 grey levels of drawing it);
+    text without an outline is one ``putText`` and is drawn directly.
+    """
+    if outline is None:
+        cv2.putText(image, text, origin, FONT, font, colour, thick, cv2.LINE_AA)
+        return
+    sprite = TEXT_SPRITES.get((text, font, colour, thick, outline),
+                              lambda: _text_sprite(text, font, colour, thick, outline))
+    sprite.blend(image, origin)
+
+
+def _text_sprite(text: str, font: float, colour: RGB, thick: int, outline: RGB) -> Sprite:
+    (width, height), baseline = cv2.getTextSize(text, FONT, font, thick)
+    margin = max(1, round(font)) + thick + 3  # the outline's shift, the stroke, anti-aliasing
+    return Sprite.drawn(lambda image, at: draw_text(image, text, at, font, colour, thick, outline),
+                        (width + 2 * margin, height + baseline + 2 * margin), (margin, margin + height))
+
+
+# The solid fill blend_panel blends in, by (height, width, colour): the panels keep their size.
+_FILLS: dict[tuple[int, int, RGB], np.ndarray] = {}
+_MAX_FILLS = 32
+
+
 def blend_panel(image: np.ndarray, box: tuple[int, int, int, int], colour: RGB, alpha: float = 0.6) -> None:
     """Blend a filled rectangle (x0, y0, x1, y1) of ``colour`` into ``image`` in place (clipped)."""
     height, width = image.shape[:2]
@@ -71,8 +104,12 @@ def blend_panel(image: np.ndarray, box: tuple[int, int, int, int], colour: RGB, 
     if x1 <= x0 or y1 <= y0:
         return
     region = image[y0:y1, x0:x1]
-    fill = np.empty_like(region)
-    fill[:] = colour
+    key = (y1 - y0, x1 - x0, tuple(colour))
+    fill = _FILLS.get(key)
+    if fill is None:
+        if len(_FILLS) >= _MAX_FILLS:
+            _FILLS.clear()
+        fill = _FILLS[key] = np.full(region.shape, colour, dtype=np.uint8)
     cv2.addWeighted(fill, alpha, region, 1.0 - alpha, 0.0, dst=region)
 
 

@@ -41,13 +41,15 @@ class SkeletonAnnotator:
             return
         height, width = image.shape[:2]
         xy = pose.xy_px * np.array([width / pose.image_size[0], height / pose.image_size[1]])
+        known = np.isfinite(xy).all(axis=1).tolist()
+        pixels = [point(p) if ok else (0, 0) for p, ok in zip(xy.tolist(), known)]
         thickness = max(2, round(3 * layout.scale))
         for a, b, side in SKELETON:
-            if np.isfinite(xy[a]).all() and np.isfinite(xy[b]).all():
+            if known[a] and known[b]:
                 colour = self.palette.torso if side == "torso" else self.palette.leg(side)
-                cv2.line(image, point(xy[a]), point(xy[b]), colour, thickness, cv2.LINE_AA)
+                cv2.line(image, pixels[a], pixels[b], colour, thickness, cv2.LINE_AA)
         radius = max(3, round(4 * layout.scale))
         for joint in SKELETON_JOINTS:
-            if np.isfinite(xy[joint]).all():
-                cv2.circle(image, point(xy[joint]), radius + 1, self.palette.outline, -1, cv2.LINE_AA)
-                cv2.circle(image, point(xy[joint]), radius, self.palette.joint, -1, cv2.LINE_AA)
+            if known[joint]:
+                cv2.circle(image, pixels[joint], radius + 1, self.palette.outline, -1, cv2.LINE_AA)
+                cv2.circle(image, pixels[joint], radius, self.palette.joint, -1, cv2.LINE_AA)
