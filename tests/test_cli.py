@@ -91,7 +91,8 @@ def test_unwritable_output_folder(real_clip, tmp_path) -> None:
 def test_bad_model_is_one_line(real_clip, tmp_path) -> None:
     bad = tmp_path / "bad.task"
     bad.write_text("nonsense")
-    assert_one_line_error(run_cli("analyze", str(real_clip), "--model", str(bad)), "is corrupt")
+    assert_one_line_error(run_cli("analyze", str(real_clip), "--model", str(bad), "--out", str(tmp_path / "out")),
+                          "is corrupt")
 
 
 def test_no_command_prints_help_and_fails() -> None:
