@@ -57,6 +57,19 @@ class HeldInterrupt:
             raise KeyboardInterrupt
 
 
+def _keep_python_stderr() -> None:
+    """Point ``sys.stderr`` at a copy of fd 2 (once), so formcheck's own lines — a warning
+    from another thread while a model call has fd 2 muted — still reach the terminal."""
+    try:
+        on_fd_2 = sys.stderr.fileno() == 2
+    except (AttributeError, OSError, ValueError):  # already replaced (e.g. captured by a test runner)
+        return
+    if on_fd_2:
+        sys.stderr.flush()
+        sys.stderr = os.fdopen(os.dup(2), "w", buffering=1, encoding=sys.stderr.encoding,
+                               errors=sys.stderr.errors)
+
+
 class MutedStderr:
     """Sends file descriptor 2 to /dev/null while active (a context manager).
 
@@ -72,6 +85,7 @@ class MutedStderr:
 
     def __enter__(self) -> MutedStderr:
         if self.enabled and self._saved_fd is None:
+            _keep_python_stderr()
             sys.stderr.flush()
             self._saved_fd = os.dup(2)
             devnull = os.open(os.devnull, os.O_WRONLY)

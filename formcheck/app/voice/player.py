@@ -127,7 +127,9 @@ class VoicePlayer:
         """Let what is queued play for up to ``drain_s`` (the summary at the end), then stop
         the one playing, the thread, and remove the temporary files."""
         if self._probing is not None:  # a short session: its one warning still comes
-            wait([self._probing], timeout=PROBE_S + PLAY_MARGIN_S)
+            # longer than the probe's own timeout, so a slow start of the player (a loaded
+            # machine) still ends in the probe's verdict rather than in silence
+            wait([self._probing], timeout=PROBE_S + 2 * PLAY_MARGIN_S)
         if drain_s > 0:
             self.wait_idle(drain_s)
         with self._lock:
